@@ -1,0 +1,186 @@
+// In-editor tests for Asyncio Lens. Runs in the extension host of a real VS Code (code-server, via the shim in
+// test/editor/shim); run() is called by VS Code's test runner and the run fails if it throws. No mocha: each test
+// is an async function, every wait has a deadline and a message, and a failure is a failure (nothing is skipped).
+'use strict';
+const vscode = require('vscode');
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { once, until, ui } = require('./ui');
+
+const EXT_ID = 'asyncio-lens.asyncio-lens';
+const DEBUG_TYPE = 'asyncio-lens';
+const FIXTURE = 'tasks_fixture.py';
+const COMMANDS = ['asyncioLens.debugCurrentFile', 'asyncioLens.runCurrentFile', 'asyncioLens.refreshTasks', 'asyncioLens.openWalkthrough'];
+const WALKTHROUGH = `${EXT_ID}#asyncioLens.course`;
+const WALKTHROUGH_TITLE = 'Learn asyncio with Asyncio Lens';
+// the Async Tasks view's rows, in the Run and Debug side bar (a Playwright selector, used by the shim)
+const TASK_ROWS = '.pane:has(.pane-header:has-text("Async Tasks")) .monaco-list-row';
+const ONLY = process.env.LENS_ONLY ? new RegExp(process.env.LENS_ONLY) : null; // run a subset while developing
+
+const S = 1000;
+
+function folder() {
+  const f = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
+  assert.ok(f, 'no workspace folder is open (runEditorTests passes test/editor/workspace)');
+  return f;
+}
+
+async function api() {
+  const ext = vscode.extensions.getExtension(EXT_ID);
+  assert.ok(ext, `extension ${EXT_ID} is not installed in the editor`);
+  const exports = ext.isActive ? ext.exports : await ext.activate();
+  assert.ok(exports && exports.tasks && typeof exports.tasks.labels === 'function' && typeof exports.tasks.onDidChange === 'function',
+    `activate() must return { tasks: { labels(), onDidChange } }, got ${describe(exports)}`);
+  return exports.tasks;
+}
+
+function describe(v) {
+  try { return JSON.stringify(v, (k, x) => (typeof x === 'function' ? `[function ${x.name || k}]` : x)); } catch { return String(v); }
+}
+
+const isMain = (l) => /^(main|Task-1)\b/.test(l);
+const FETCHES = ['fetch-1', 'fetch-2', 'fetch-3'];
+
+async function stopAndWait(session, ms) {
+  const terminated = once(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, ms,
+    `onDidTerminateDebugSession for "${session.name}" after stopDebugging()`);
+  await vscode.debug.stopDebugging(session);
+  await terminated;
+}
+
+// Start debugging the fixture with asyncioLens.debugCurrentFile and wait until the tree shows its tasks.
+async function debugFixture(tasks) {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder().uri, FIXTURE));
+  await vscode.window.showTextDocument(doc);
+  const started = once(vscode.debug.onDidStartDebugSession, (s) => s.type === DEBUG_TYPE, 30 * S,
+    `onDidStartDebugSession (type ${DEBUG_TYPE}) after asyncioLens.debugCurrentFile on ${FIXTURE}`);
+  const earlyEnd = once(vscode.debug.onDidTerminateDebugSession, (s) => s.type === DEBUG_TYPE, 60 * S, 'never');
+  earlyEnd.catch(() => {});
+  await vscode.commands.executeCommand('asyncioLens.debugCurrentFile');
+  const session = await started;
+  const want = () => { const l = tasks.labels(); return FETCHES.every((f) => l.includes(f)) && l.some(isMain); };
+  await Promise.race([
+    until(tasks.onDidChange, want, 30 * S, `Async Tasks labels to include ${FETCHES.join(', ')} and the main task`,
+      () => describe(tasks.labels())),
+    earlyEnd.then(() => { throw new Error(`the debug session ended before the tasks showed; labels ${describe(tasks.labels())}`); }),
+  ]);
+  return session;
+}
+
+exports.run = async function run() {
+  const results = [];
+  const test = async (name, fn) => {
+    if (ONLY && !ONLY.test(name)) return;
+    const t0 = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - t0 });
+      console.log(`  ✓ ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      results.push({ name, ok: false, ms: Date.now() - t0, error: String((e && e.stack) || e) });
+      console.log(`  ✗ ${name} (${Date.now() - t0} ms)\n      ${String((e && e.message) || e).split('\n').join('\n      ')}`);
+      try { await ui({ op: 'screenshot', name: `failed-${name.replace(/\W+/g, '-').slice(0, 40)}` }, 20 * S); } catch {}
+    }
+  };
+  console.log(`asyncio-lens editor suite: pid ${process.pid}, node ${process.version}, VS Code ${vscode.version} (${vscode.env.appName})`);
+
+  await test('extension is present and activates', async () => {
+    const t0 = Date.now();
+    await api();
+    const ext = vscode.extensions.getExtension(EXT_ID);
+    assert.ok(ext.isActive, 'extension is not active after activate()');
+    console.log(`    activated in ${Date.now() - t0} ms (version ${ext.packageJSON.version})`);
+  });
+
+  await test('commands are registered', async () => {
+    const all = await vscode.commands.getCommands(true);
+    const missing = COMMANDS.filter((c) => !all.includes(c));
+    assert.deepStrictEqual(missing, [], `commands not registered: ${missing.join(', ')}`);
+  });
+
+  await test('debugging the fixture shows its tasks in the Async Tasks view', async () => {
+    const tasks = await api();
+    const session = await debugFixture(tasks);
+    try {
+      console.log(`    labels: ${describe(tasks.labels())}`);
+      await vscode.commands.executeCommand('workbench.view.debug');
+      await vscode.commands.executeCommand('asyncioLens.tasks.focus');
+      await ui({ op: 'waitText', selector: '.pane-header', text: 'Async Tasks', timeoutMs: 15 * S });
+      await ui({ op: 'waitText', selector: TASK_ROWS, text: 'fetch-2', timeoutMs: 20 * S });
+      const rows = (await ui({ op: 'texts', selector: TASK_ROWS })).texts;
+      console.log(`    view rows: ${describe(rows)}`);
+      for (const f of FETCHES) assert.ok(rows.some((r) => r.includes(f)), `row ${f} not in the Async Tasks view: ${describe(rows)}`);
+      await ui({ op: 'screenshot', name: 'tasks-view' });
+    } finally {
+      await stopAndWait(session, 30 * S);
+    }
+  });
+
+  await test('the program ending on its own ends the debug session', async () => {
+    const tasks = await api();
+    const session = await debugFixture(tasks);
+    const stopFile = path.join(folder().uri.fsPath, 'tasks_fixture.stop');
+    const terminated = once(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, 20 * S,
+      `onDidTerminateDebugSession after writing ${stopFile} (the fixture should exit within a second)`);
+    fs.writeFileSync(stopFile, 'stop\n');
+    try { await terminated; } finally {
+      try { fs.unlinkSync(stopFile); } catch {}
+      if (vscode.debug.activeDebugSession && vscode.debug.activeDebugSession.id === session.id) await vscode.debug.stopDebugging(session);
+    }
+  });
+
+  await test('the walkthrough opens', async () => {
+    await api();
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
+    await ui({ op: 'waitText', selector: '.gettingStartedContainer', text: WALKTHROUGH_TITLE, timeoutMs: 20 * S });
+    await ui({ op: 'waitText', selector: '.gettingStartedContainer .getting-started-step', text: 'Coroutines', timeoutMs: 10 * S });
+    await ui({ op: 'waitText', selector: '.gettingStartedContainer .getting-started-step.expanded', text: 'Open snippet', timeoutMs: 10 * S });
+    await ui({ op: 'screenshot', name: 'walkthrough' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  await test('asyncioLens.openWalkthrough opens the course', async () => {
+    await vscode.commands.executeCommand('asyncioLens.openWalkthrough');
+    await ui({ op: 'waitText', selector: '.gettingStartedContainer', text: WALKTHROUGH_TITLE, timeoutMs: 20 * S });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  await test('launching a missing program ends with a clear error', async () => {
+    const missing = path.join(os.tmpdir(), `asyncio-lens-no-such-program-${process.pid}.py`);
+    const config = { type: DEBUG_TYPE, request: 'launch', name: 'missing program', program: missing };
+    let session;
+    const startedSub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === DEBUG_TYPE && s.name === config.name) session = s; });
+    const terminated = once(vscode.debug.onDidTerminateDebugSession, (s) => s.type === DEBUG_TYPE && s.name === config.name, 30 * S,
+      `the "${config.name}" session to terminate`);
+    terminated.catch(() => {});
+    let ok;
+    try {
+      ok = await Promise.race([
+        vscode.debug.startDebugging(folder(), config),
+        new Promise((_, rej) => setTimeout(() => rej(new Error('startDebugging() did not settle within 30 s')), 30 * S)),
+      ]);
+    } finally { startedSub.dispose(); }
+    console.log(`    startDebugging -> ${ok}; session started: ${!!session}`);
+    // Either the launch is refused (false, no session) or a session starts and must end by itself.
+    if (session || ok) await terminated;
+    assert.ok(!vscode.debug.activeDebugSession || vscode.debug.activeDebugSession.name !== config.name, 'the session is still active');
+    // The error reaches the user as a dialog or a notification naming the program.
+    const name = path.basename(missing);
+    const where = '.monaco-dialog-box, .notifications-toasts .notification-toast, .notifications-center';
+    const seen = await ui({ op: 'waitText', selector: where, text: name, timeoutMs: 15 * S });
+    console.log(`    error shown: ${JSON.stringify(seen.text.replace(/\s+/g, ' ').slice(0, 300))}`);
+    await ui({ op: 'screenshot', name: 'missing-program-error' });
+    await ui({ op: 'press', key: 'Escape' });
+  });
+
+  const failed = results.filter((r) => !r.ok).length;
+  const out = process.env.LENS_RESULT;
+  if (out) {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ time: new Date().toISOString(), vscode: vscode.version, results }, null, 2));
+  }
+  console.log(`  ${results.length - failed} passing, ${failed} failing`);
+  if (failed) throw new Error(`${failed} editor test(s) failed`);
+};
