@@ -1,0 +1,145 @@
+/**
+ * The protocol between the debug adapter and the Python runtime (`runtime/asyncio_lens`).
+ *
+ * This file is the single definition on the TypeScript side. Its Python mirror is
+ * `runtime/asyncio_lens/_protocol.py`; `agentProtocol.test.ts` checks that both agree.
+ *
+ * Transport: JSON-RPC 2.0 with `Content-Length` framing over loopback TCP. The adapter
+ * listens on 127.0.0.1:0 and starts the runtime with `--connect 127.0.0.1:PORT` and the
+ * one-time token in the environment variable named by `TOKEN_ENV`. The runtime connects
+ * and sends the `hello` notification first; a peer whose token differs is dropped.
+ * Then the adapter sends `initialize`, optionally `tasks/subscribe`, and `program/start`,
+ * after which the runtime runs the user's program.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Environment variable that carries the one-time token to the runtime. */
+export const TOKEN_ENV = 'ASYNCIO_LENS_TOKEN';
+
+/** Requests sent by the adapter, answered by the runtime. */
+export const Requests = {
+  initialize: 'initialize',
+  programStart: 'program/start',
+  tasksSnapshot: 'tasks/snapshot',
+  tasksSubscribe: 'tasks/subscribe',
+} as const;
+
+/** Notifications sent by the runtime. */
+export const Notifications = {
+  hello: 'hello',
+  tasksChanged: 'tasks/changed',
+} as const;
+
+export const TASK_STATES = ['pending', 'running', 'done', 'cancelled', 'failed'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+export interface ChainFrame extends SourceLocation {
+  /** Qualified name of the coroutine, async generator or generator of this frame. */
+  name: string;
+}
+
+export interface WaitingOn {
+  /** What the task waits on: 'sleep', 'task', 'future', 'gather', 'taskgroup', 'runnable', … */
+  kind: string;
+  /** Human-readable detail, e.g. "1.4 s left". */
+  detail: string;
+  /** Ids of the tasks waited on, when the wait is on tasks. */
+  tasks: number[];
+}
+
+export interface TaskInfo {
+  /** Stable integer id, unique within one runtime process. */
+  id: number;
+  name: string;
+  state: TaskState;
+  /** Id of the task that created this one, or null. */
+  parent: number | null;
+  /** Id of the owning TaskGroup, or null. */
+  group: number | null;
+  /** Qualified name of the task's coroutine. */
+  coro: string;
+  /** First frame outside asyncio and the runtime when the task was created. */
+  created_at: SourceLocation | null;
+  /** Await chain of a suspended task, outermost first, innermost last. Empty when not suspended. */
+  chain: ChainFrame[];
+  waiting_on: WaitingOn | null;
+  /** Ids of tasks awaiting this one. */
+  awaited_by: number[];
+  /** `type: message` of a failed task, repr-safe and truncated; null otherwise. */
+  exception: string | null;
+}
+
+export const TASK_KEYS = [
+  'id', 'name', 'state', 'parent', 'group', 'coro', 'created_at', 'chain', 'waiting_on', 'awaited_by', 'exception',
+] as const satisfies readonly (keyof TaskInfo)[];
+
+export interface Snapshot {
+  version: number;
+  python: string;
+  pid: number;
+  /** Seconds since the epoch, when the snapshot was taken. */
+  time: number;
+  tasks: TaskInfo[];
+  /** Recently finished tasks, oldest first, bounded. */
+  history: TaskInfo[];
+}
+
+export const SNAPSHOT_KEYS = ['version', 'python', 'pid', 'time', 'tasks', 'history'] as const satisfies readonly (keyof Snapshot)[];
+
+export interface HelloParams {
+  token: string;
+  version: number;
+  pid: number;
+  python: string;
+}
+
+export interface InitializeParams {
+  clientName: string;
+}
+
+export interface InitializeResult {
+  version: number;
+  pid: number;
+  python: string;
+}
+
+export interface SubscribeParams {
+  /** Minimum time between two `tasks/changed` notifications. */
+  intervalMs: number;
+}
+
+/**
+ * An incremental change to the live task set. The first notification after
+ * `tasks/subscribe` has `reset: true` and lists every live task.
+ */
+export interface TasksChangedParams {
+  seq: number;
+  time: number;
+  reset: boolean;
+  /** Live tasks that appeared or changed since the previous notification. */
+  tasks: TaskInfo[];
+  /** Tasks that finished since the previous notification (no longer live). */
+  finished: TaskInfo[];
+}
+
+export const TASKS_CHANGED_KEYS = ['seq', 'time', 'reset', 'tasks', 'finished'] as const satisfies readonly (keyof TasksChangedParams)[];
+
+/** Everything the Python mirror must agree with, in plain JSON. */
+export function describeProtocol() {
+  return {
+    version: PROTOCOL_VERSION,
+    tokenEnv: TOKEN_ENV,
+    requests: Object.values(Requests).sort(),
+    notifications: Object.values(Notifications).sort(),
+    taskStates: [...TASK_STATES],
+    taskKeys: [...TASK_KEYS].sort(),
+    snapshotKeys: [...SNAPSHOT_KEYS].sort(),
+    tasksChangedKeys: [...TASKS_CHANGED_KEYS].sort(),
+  };
+}

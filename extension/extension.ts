@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { AsyncioLensConfigurationProvider, currentFileConfiguration, InlineAdapterFactory } from './debugConfiguration';
+import { Commands, DEBUG_TYPE, Views, WALKTHROUGH_ID } from './ids';
+import { SnippetRunner } from './snippets';
+import { TasksViewProvider } from './tasksView';
+import { runPythonInTerminal } from './terminal';
+
+/** What `activate` returns: a small API the editor tests read. */
+export interface AsyncioLensApi {
+  tasks: { labels(): string[]; onDidChange: vscode.Event<void> };
+}
+
+export function activate(context: vscode.ExtensionContext): AsyncioLensApi {
+  const log = vscode.window.createOutputChannel('Asyncio Lens', { log: true });
+  context.subscriptions.push(log);
+  try {
+    return activateWith(context, log);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`Activation failed: ${message}`);
+    void vscode.window.showErrorMessage(`Asyncio Lens could not start: ${message}`);
+    throw err;
+  }
+}
+
+function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): AsyncioLensApi {
+  const started = Date.now();
+  const runtimeDir = join(context.extensionPath, 'dist', 'runtime');
+  const tasks = new TasksViewProvider(log);
+  const view = vscode.window.createTreeView(Views.tasks, { treeDataProvider: tasks, showCollapseAll: true });
+  tasks.attach(view);
+  const snippets = new SnippetRunner(context);
+
+  const command = (id: string, fn: (...args: never[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log.error(`${id} failed: ${message}`);
+        void vscode.window.showErrorMessage(message);
+        return undefined;
+      }
+    });
+
+  context.subscriptions.push(
+    tasks,
+    view,
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new AsyncioLensConfigurationProvider()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(runtimeDir)),
+    command(Commands.debugCurrentFile, () => debugCurrentFile()),
+    command(Commands.runCurrentFile, () => runCurrentFile()),
+    command(Commands.refreshTasks, () => tasks.refresh()),
+    command(Commands.openWalkthrough, () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
+    ),
+    command(Commands.openSnippet, (id: string) => snippets.open(id)),
+    command(Commands.runSnippet, (id: string) => snippets.run(id)),
+    command(Commands.debugSnippet, (id: string) => snippets.debug(id)),
+  );
+  log.info(`Activated in ${Date.now() - started} ms`);
+  return { tasks: { labels: () => tasks.labels(), onDidChange: tasks.onDidChange } };
+}
+
+function activePythonFile(): vscode.Uri {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || document.languageId !== 'python') throw new Error('Open a Python file first.');
+  return document.uri;
+}
+
+async function debugCurrentFile(): Promise<boolean> {
+  const file = activePythonFile();
+  const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), currentFileConfiguration(file.fsPath));
+  if (started) await vscode.commands.executeCommand(`${Views.tasks}.focus`);
+  return started;
+}
+
+function runCurrentFile(): vscode.Terminal {
+  return runPythonInTerminal(activePythonFile(), 'Asyncio Lens: Run');
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
