@@ -26,6 +26,8 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: [join(root, 'extension/extension.ts')], outfile: join(dist, 'extension.js') }),
   esbuild.build({ ...common, entryPoints: [join(root, 'debug-adapter/main.ts')], outfile: join(dist, 'debugAdapter.js') }),
+  // `npm start`'s driver; not shipped (see .vscodeignore).
+  esbuild.build({ ...common, entryPoints: [join(root, 'scripts/demo.ts')], outfile: join(dist, 'demo.js') }),
 ]);
 
 // The runtime runs inside the user's program: ship the package only, no tests or caches.

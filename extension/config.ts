@@ -1,6 +1,3 @@
-import * as vscode from 'vscode';
-import { SETTINGS_SECTION } from './ids';
-
 /** The extension's settings, typed. package.json's `contributes.configuration` documents them. */
 export interface Config {
   /** Interpreter for run and debug; empty means `python3` (or `python` on Windows) on PATH. */
@@ -9,13 +6,15 @@ export interface Config {
   tasksUpdateIntervalMs: number;
 }
 
-export const CONFIG_KEYS = ['python', 'tasksUpdateIntervalMs'] as const satisfies readonly (keyof Config)[];
+export const DEFAULT_CONFIG: Config = { python: '', tasksUpdateIntervalMs: 100 };
 
-export function readConfig(): Config {
-  const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof Config)[];
+
+/** Builds the Config from a settings section (`vscode.WorkspaceConfiguration` in the editor). */
+export function configFrom(section: { get<T>(key: string, defaultValue: T): T }): Config {
   return {
-    python: section.get<string>('python', '').trim(),
-    tasksUpdateIntervalMs: section.get<number>('tasksUpdateIntervalMs', 100),
+    python: section.get('python', DEFAULT_CONFIG.python).trim(),
+    tasksUpdateIntervalMs: section.get('tasksUpdateIntervalMs', DEFAULT_CONFIG.tasksUpdateIntervalMs),
   };
 }
 

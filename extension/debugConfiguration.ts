@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AsyncioLensSession } from '../debug-adapter/session';
-import { pythonCommand, readConfig } from './config';
+import { pythonCommand } from './config';
+import { readConfig } from './settings';
 import { DEBUG_TYPE } from './ids';
 
 /** Fills in launch configurations, so that F5 on a Python file works without a launch.json. */

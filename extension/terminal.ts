@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { pythonCommand, readConfig } from './config';
+import { pythonCommand } from './config';
+import { readConfig } from './settings';
 
 /** Runs a Python file in a terminal of its own, with the configured interpreter, as `python file.py` would. */
 export function runPythonInTerminal(file: vscode.Uri, name: string): vscode.Terminal {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import manifest from '../package.json';
+import { checkLaunchArguments, LAUNCH_ARGUMENT_KEYS } from './launchArguments';
+import { ProtocolError } from './errors';
+
+describe('launch arguments', () => {
+  const schema = manifest.contributes.debuggers[0].configurationAttributes.launch;
+
+  it('agree with package.json configurationAttributes', () => {
+    expect(Object.keys(schema.properties).sort()).toEqual([...LAUNCH_ARGUMENT_KEYS].sort());
+    expect(schema.required).toEqual(['program']);
+  });
+
+  it('accept a full configuration', () => {
+    const args = { program: 'a.py', args: ['-v'], cwd: '/tmp', env: { A: '1', B: null }, python: 'python3', tasksUpdateIntervalMs: 50 };
+    expect(checkLaunchArguments(args)).toEqual(args);
+  });
+
+  it.each([
+    [{}, /"program"/],
+    [{ program: '' }, /"program"/],
+    [{ program: 'a.py', args: 'x' }, /"args"/],
+    [{ program: 'a.py', env: { A: 1 } }, /"env.A"/],
+    [{ program: 'a.py', cwd: 3 }, /"cwd"/],
+    [{ program: 'a.py', tasksUpdateIntervalMs: 1 }, /"tasksUpdateIntervalMs"/],
+  ])('refuse %j with a readable message', (raw, message) => {
+    expect(() => checkLaunchArguments(raw as Record<string, unknown>)).toThrow(ProtocolError);
+    expect(() => checkLaunchArguments(raw as Record<string, unknown>)).toThrow(message);
+  });
+});

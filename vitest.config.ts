@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tier: pure modules, no editor and no adapter process.
+export default defineConfig({
+  test: {
+    include: ['extension/**/*.test.ts', 'debug-adapter/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+  },
+});
