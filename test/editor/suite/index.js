@@ -133,6 +133,11 @@ exports.run = async function run() {
 
   await test('the walkthrough opens', async () => {
     await api();
+    // On a fresh profile the first Welcome page can be built before the extension walkthroughs are registered, and
+    // then it shows VS Code's first walkthrough instead of the one asked for (seen with code-server 4.117). With a
+    // Welcome page already open, openWalkthrough waits for the walkthrough to be available. So open it first.
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough');
+    await ui({ op: 'waitText', selector: '.gettingStartedContainer', timeoutMs: 20 * S });
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
     await ui({ op: 'waitText', selector: '.gettingStartedContainer', text: WALKTHROUGH_TITLE, timeoutMs: 20 * S });
     await ui({ op: 'waitText', selector: '.gettingStartedContainer .getting-started-step', text: 'Coroutines', timeoutMs: 10 * S });
@@ -150,29 +155,54 @@ exports.run = async function run() {
   await test('launching a missing program ends with a clear error', async () => {
     const missing = path.join(os.tmpdir(), `asyncio-lens-no-such-program-${process.pid}.py`);
     const config = { type: DEBUG_TYPE, request: 'launch', name: 'missing program', program: missing };
+    // Record what the adapter tells VS Code: failed responses, output, exit. (In extension-test mode the workbench
+    // refuses to show the modal error dialog and rejects startDebugging() with the dialog's text instead.)
+    const said = [];
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+      createDebugAdapterTracker(s) {
+        if (s.name !== config.name) return undefined;
+        return {
+          onDidSendMessage(m) {
+            if (m.type === 'response' && !m.success) said.push(`${m.command} failed: ${m.message || ''} ${(m.body && m.body.error && m.body.error.format) || ''}`.trim());
+            else if (m.type === 'event' && m.event === 'output' && m.body.category !== 'telemetry') said.push(`output(${m.body.category || 'console'}): ${m.body.output.trim()}`);
+            else if (m.type === 'event' && m.event === 'exited') said.push(`exited ${m.body.exitCode}`);
+          },
+          onError(e) { said.push(`adapter error: ${e && e.message}`); },
+          onExit(code, signal) { said.push(`adapter exited ${code ?? signal}`); },
+        };
+      },
+    });
     let session;
     const startedSub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === DEBUG_TYPE && s.name === config.name) session = s; });
     const terminated = once(vscode.debug.onDidTerminateDebugSession, (s) => s.type === DEBUG_TYPE && s.name === config.name, 30 * S,
-      `the "${config.name}" session to terminate`);
+      `the "${config.name}" session to terminate by itself`);
     terminated.catch(() => {});
-    let ok;
+    let ok; let rejected;
     try {
       ok = await Promise.race([
         vscode.debug.startDebugging(folder(), config),
         new Promise((_, rej) => setTimeout(() => rej(new Error('startDebugging() did not settle within 30 s')), 30 * S)),
       ]);
-    } finally { startedSub.dispose(); }
-    console.log(`    startDebugging -> ${ok}; session started: ${!!session}`);
-    // Either the launch is refused (false, no session) or a session starts and must end by itself.
-    if (session || ok) await terminated;
-    assert.ok(!vscode.debug.activeDebugSession || vscode.debug.activeDebugSession.name !== config.name, 'the session is still active');
-    // The error reaches the user as a dialog or a notification naming the program.
-    const name = path.basename(missing);
-    const where = '.monaco-dialog-box, .notifications-toasts .notification-toast, .notifications-center';
-    const seen = await ui({ op: 'waitText', selector: where, text: name, timeoutMs: 15 * S });
-    console.log(`    error shown: ${JSON.stringify(seen.text.replace(/\s+/g, ' ').slice(0, 300))}`);
-    await ui({ op: 'screenshot', name: 'missing-program-error' });
-    await ui({ op: 'press', key: 'Escape' });
+    } catch (e) {
+      if (/did not settle/.test(String(e))) throw e;
+      rejected = String((e && e.message) || e);
+    }
+    try {
+      console.log(`    startDebugging -> ${rejected ? `rejected: ${rejected}` : ok}; session started: ${!!session}`);
+      if (session) await terminated; // a session that started must end by itself, not hang
+      const active = vscode.debug.activeDebugSession;
+      assert.ok(!active || active.name !== config.name, 'the missing-program session is still active');
+      const texts = (rejected ? [`startDebugging rejected: ${rejected}`] : []).concat(said);
+      console.log(`    adapter said: ${describe(said)}`);
+      const name = path.basename(missing);
+      const clear = texts.filter((t) => t.includes(name) || /not (be )?found|does not exist|no such file/i.test(t));
+      assert.ok(clear.length, `no error naming the missing program (${name}) or saying it is not found; got ${describe(texts)}`);
+      assert.ok(ok !== true || session, 'startDebugging() reported success but no session started');
+    } finally {
+      tracker.dispose(); startedSub.dispose();
+      await vscode.commands.executeCommand('workbench.debug.action.toggleRepl').then(undefined, () => {});
+      await ui({ op: 'screenshot', name: 'missing-program' }).catch(() => {});
+    }
   });
 
   const failed = results.filter((r) => !r.ok).length;
