@@ -203,9 +203,7 @@ function makeUi(page, uiDir) {
   const folder = o.positional.find((p) => fs.existsSync(p) && fs.statSync(p).isDirectory());
   const csArgs = [env.csEntry, '--config', csConfig, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', udd, '--extensions-dir', extDir, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
-    // code-server 4.117's built-in git extension fails to load (@vscode/fs-copyfile is not shipped): keep it out
-    '--disable-extension', 'vscode.git', '--disable-extension', 'vscode.github'];
+    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'];
   const csLogFile = path.join(tmp, 'code-server.log');
   const csLog = fs.openSync(csLogFile, 'a');
   // own process group (detached) so cleanup ends code-server + ext host + watchers by one pid
@@ -267,7 +265,8 @@ function makeUi(page, uiDir) {
       if (ui.handleLine(raw)) return;
       // "%c  INFO color: #33f <text>" -> "[INFO] <text>"
       const t = raw.replace(/^%c\s*(\w+)\s+color: #\w+\s?/, '[$1] ');
-      if (VERBOSE || !/Failed to load resource|open-vsx|marketplace|allow-scripts and allow-same-origin|unexpected service worker|^\[(TRACE|DEBUG)\]/.test(t)) process.stdout.write(`${t}\n`);
+      // (code-server 4.117's built-in git extension cannot load: it lacks @vscode/fs-copyfile. Harmless here.)
+      if (VERBOSE || !/Failed to load resource|open-vsx|marketplace|allow-scripts and allow-same-origin|@vscode\/fs-copyfile|unexpected service worker|^\[(TRACE|DEBUG)\]/.test(t)) process.stdout.write(`${t}\n`);
     });
     page.on('pageerror', (e) => say(`pageerror: ${e.message}`));
     // VS Code >= ~1.139 only honours the dev/test payload with developmentOptions.enableSmokeTestDriver; harmless on 1.117.

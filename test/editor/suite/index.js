@@ -40,6 +40,29 @@ function describe(v) {
   try { return JSON.stringify(v, (k, x) => (typeof x === 'function' ? `[function ${x.name || k}]` : x)); } catch { return String(v); }
 }
 
+/**
+ * Record what the asyncio-lens adapter tells VS Code (failed responses, output, exit) for sessions accepted by
+ * `want`, so a failure message can say why. Returns { said: string[], dispose() }.
+ */
+function recordAdapter(want) {
+  const said = [];
+  const reg = vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+    createDebugAdapterTracker(s) {
+      if (!want(s)) return undefined;
+      return {
+        onDidSendMessage(m) {
+          if (m.type === 'response' && !m.success) said.push(`${m.command} failed: ${m.message || ''} ${(m.body && m.body.error && m.body.error.format) || ''}`.trim());
+          else if (m.type === 'event' && m.event === 'output' && m.body.category !== 'telemetry') said.push(`output(${m.body.category || 'console'}): ${String(m.body.output).trim()}`);
+          else if (m.type === 'event' && m.event === 'exited') said.push(`exited ${m.body.exitCode}`);
+        },
+        onError(e) { said.push(`adapter error: ${e && e.message}`); },
+        onExit(code, signal) { said.push(`adapter exited ${code ?? signal}`); },
+      };
+    },
+  });
+  return { said, dispose: () => reg.dispose() };
+}
+
 const isMain = (l) => /^(main|Task-1)\b/.test(l);
 const FETCHES = ['fetch-1', 'fetch-2', 'fetch-3'];
 
@@ -54,19 +77,30 @@ async function stopAndWait(session, ms) {
 async function debugFixture(tasks) {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder().uri, FIXTURE));
   await vscode.window.showTextDocument(doc);
-  const started = once(vscode.debug.onDidStartDebugSession, (s) => s.type === DEBUG_TYPE, 30 * S,
-    `onDidStartDebugSession (type ${DEBUG_TYPE}) after asyncioLens.debugCurrentFile on ${FIXTURE}`);
-  const earlyEnd = once(vscode.debug.onDidTerminateDebugSession, (s) => s.type === DEBUG_TYPE, 60 * S, 'never');
-  earlyEnd.catch(() => {});
-  await vscode.commands.executeCommand('asyncioLens.debugCurrentFile');
-  const session = await started;
-  const want = () => { const l = tasks.labels(); return FETCHES.every((f) => l.includes(f)) && l.some(isMain); };
-  await Promise.race([
-    until(tasks.onDidChange, want, 30 * S, `Async Tasks labels to include ${FETCHES.join(', ')} and the main task`,
-      () => describe(tasks.labels())),
-    earlyEnd.then(() => { throw new Error(`the debug session ended before the tasks showed; labels ${describe(tasks.labels())}`); }),
-  ]);
-  return session;
+  const rec = recordAdapter(() => true);
+  try {
+    const started = once(vscode.debug.onDidStartDebugSession, (s) => s.type === DEBUG_TYPE, 30 * S,
+      `onDidStartDebugSession (type ${DEBUG_TYPE}) after asyncioLens.debugCurrentFile on ${FIXTURE}`);
+    const earlyEnd = once(vscode.debug.onDidTerminateDebugSession, (s) => s.type === DEBUG_TYPE, 90 * S, 'never');
+    earlyEnd.catch(() => {});
+    // The command resolves with startDebugging()'s result (true once the session runs), or undefined after it
+    // reported an error to the user.
+    const result = await Promise.race([
+      vscode.commands.executeCommand('asyncioLens.debugCurrentFile'),
+      new Promise((_, rej) => setTimeout(() => rej(new Error('asyncioLens.debugCurrentFile did not settle within 30 s')), 30 * S)),
+    ]);
+    if (result !== true) throw new Error(`asyncioLens.debugCurrentFile returned ${describe(result)}; the adapter said ${describe(rec.said)}`);
+    const session = await started;
+    const want = () => { const l = tasks.labels(); return FETCHES.every((f) => l.includes(f)) && l.some(isMain); };
+    await Promise.race([
+      until(tasks.onDidChange, want, 30 * S, `Async Tasks labels to include ${FETCHES.join(', ')} and the main task`,
+        () => `${describe(tasks.labels())}; the adapter said ${describe(rec.said)}`),
+      earlyEnd.then(() => { throw new Error(`the debug session ended before the tasks showed; labels ${describe(tasks.labels())}; the adapter said ${describe(rec.said)}`); }),
+    ]);
+    return session;
+  } finally {
+    rec.dispose();
+  }
 }
 
 exports.run = async function run() {
@@ -155,23 +189,10 @@ exports.run = async function run() {
   await test('launching a missing program ends with a clear error', async () => {
     const missing = path.join(os.tmpdir(), `asyncio-lens-no-such-program-${process.pid}.py`);
     const config = { type: DEBUG_TYPE, request: 'launch', name: 'missing program', program: missing };
-    // Record what the adapter tells VS Code: failed responses, output, exit. (In extension-test mode the workbench
-    // refuses to show the modal error dialog and rejects startDebugging() with the dialog's text instead.)
-    const said = [];
-    const tracker = vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
-      createDebugAdapterTracker(s) {
-        if (s.name !== config.name) return undefined;
-        return {
-          onDidSendMessage(m) {
-            if (m.type === 'response' && !m.success) said.push(`${m.command} failed: ${m.message || ''} ${(m.body && m.body.error && m.body.error.format) || ''}`.trim());
-            else if (m.type === 'event' && m.event === 'output' && m.body.category !== 'telemetry') said.push(`output(${m.body.category || 'console'}): ${m.body.output.trim()}`);
-            else if (m.type === 'event' && m.event === 'exited') said.push(`exited ${m.body.exitCode}`);
-          },
-          onError(e) { said.push(`adapter error: ${e && e.message}`); },
-          onExit(code, signal) { said.push(`adapter exited ${code ?? signal}`); },
-        };
-      },
-    });
+    // In extension-test mode the workbench refuses to show the modal error dialog and rejects startDebugging() with
+    // the dialog's text instead; the adapter's own words are recorded too.
+    const rec = recordAdapter((s) => s.name === config.name);
+    const said = rec.said;
     let session;
     const startedSub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === DEBUG_TYPE && s.name === config.name) session = s; });
     const terminated = once(vscode.debug.onDidTerminateDebugSession, (s) => s.type === DEBUG_TYPE && s.name === config.name, 30 * S,
@@ -199,7 +220,7 @@ exports.run = async function run() {
       assert.ok(clear.length, `no error naming the missing program (${name}) or saying it is not found; got ${describe(texts)}`);
       assert.ok(ok !== true || session, 'startDebugging() reported success but no session started');
     } finally {
-      tracker.dispose(); startedSub.dispose();
+      rec.dispose(); startedSub.dispose();
       await vscode.commands.executeCommand('workbench.debug.action.toggleRepl').then(undefined, () => {});
       await ui({ op: 'screenshot', name: 'missing-program' }).catch(() => {});
     }
