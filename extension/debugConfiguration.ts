@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
 import { AsyncioLensSession } from '../debug-adapter/session';
-import { pythonCommand } from './config';
 import { readConfig } from './settings';
 import { DEBUG_TYPE } from './ids';
+import { resolveInterpreter } from './interpreter';
 
 /** Fills in launch configurations, so that F5 on a Python file works without a launch.json. */
 export class AsyncioLensConfigurationProvider implements vscode.DebugConfigurationProvider {
-  resolveDebugConfiguration(
-    _folder: vscode.WorkspaceFolder | undefined,
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  async resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
-  ): vscode.ProviderResult<vscode.DebugConfiguration> {
+  ): Promise<vscode.DebugConfiguration | undefined> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage(
         'Asyncio Lens does not run or debug programs in an untrusted workspace, because that runs code from it. Trust the workspace to debug.',
@@ -28,9 +30,8 @@ export class AsyncioLensConfigurationProvider implements vscode.DebugConfigurati
       void vscode.window.showErrorMessage('Asyncio Lens: the launch configuration has no "program" to run.');
       return undefined;
     }
-    const settings = readConfig();
-    config.python ??= pythonCommand(settings);
-    config.tasksUpdateIntervalMs ??= settings.tasksUpdateIntervalMs;
+    config.python ??= await resolveInterpreter(folder?.uri ?? vscode.window.activeTextEditor?.document.uri, this.log);
+    config.tasksUpdateIntervalMs ??= readConfig().tasksUpdateIntervalMs;
     return config;
   }
 }

@@ -30,7 +30,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   const tasks = new TasksViewProvider(log);
   const view = vscode.window.createTreeView(Views.tasks, { treeDataProvider: tasks, showCollapseAll: true });
   tasks.attach(view);
-  const snippets = new SnippetRunner(context);
+  const snippets = new SnippetRunner(context, log);
 
   const command = (id: string, fn: (...args: never[]) => unknown) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
@@ -47,10 +47,10 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   context.subscriptions.push(
     tasks,
     view,
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new AsyncioLensConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new AsyncioLensConfigurationProvider(log)),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(runtimeDir)),
     command(Commands.debugCurrentFile, () => debugCurrentFile()),
-    command(Commands.runCurrentFile, () => runCurrentFile()),
+    command(Commands.runCurrentFile, () => runPythonInTerminal(activePythonFile(), 'Asyncio Lens: Run', log)),
     command(Commands.refreshTasks, () => tasks.refresh()),
     command(Commands.openWalkthrough, () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
@@ -76,9 +76,6 @@ async function debugCurrentFile(): Promise<boolean> {
   return started;
 }
 
-function runCurrentFile(): vscode.Terminal {
-  return runPythonInTerminal(activePythonFile(), 'Asyncio Lens: Run');
-}
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.

@@ -9,7 +9,10 @@ import { runPythonInTerminal } from './terminal';
  * shipped snippet stays pristine and edits survive between steps.
  */
 export class SnippetRunner {
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   async open(id: string): Promise<vscode.TextEditor> {
     const copy = await this.scratchCopy(id);
@@ -17,7 +20,7 @@ export class SnippetRunner {
   }
 
   async run(id: string): Promise<vscode.Terminal> {
-    return runPythonInTerminal(await this.scratchCopy(id), `asyncio: ${basenameOf(id)}`);
+    return runPythonInTerminal(await this.scratchCopy(id), `asyncio: ${basenameOf(id)}`, this.log);
   }
 
   async debug(id: string): Promise<boolean> {
