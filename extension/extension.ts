@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AsyncioLensConfigurationProvider, currentFileConfiguration, InlineAdapterFactory } from './debugConfiguration';
 import { Commands, DEBUG_TYPE, Views, WALKTHROUGH_ID } from './ids';
 import { SnippetRunner } from './snippets';
+import { createTasksStatusBar } from './statusBar';
 import { TasksViewProvider } from './tasksView';
 import { runPythonInTerminal } from './terminal';
 
@@ -47,6 +48,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   context.subscriptions.push(
     tasks,
     view,
+    createTasksStatusBar(tasks),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new AsyncioLensConfigurationProvider(log)),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(runtimeDir)),
     command(Commands.debugCurrentFile, () => debugCurrentFile()),

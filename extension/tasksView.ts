@@ -61,6 +61,11 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TaskInfo>, vsc
     this.refreshView();
   }
 
+  /** Number of live tasks of the shown session, or undefined when no session is shown. */
+  liveCount(): number | undefined {
+    return this.activeModel()?.size;
+  }
+
   /** Task names as the view shows them, depth first. */
   labels(): string[] {
     return this.activeModel()?.labels() ?? [];
@@ -126,7 +131,7 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TaskInfo>, vsc
     const model = this.activeModel();
     if (this.view) {
       this.view.message = model ? undefined : 'Start an Asyncio Lens debug session to see its asyncio tasks here.';
-      this.view.description = model ? `${model.size} live` : undefined;
+      this.view.badge = model && model.size > 0 ? { value: model.size, tooltip: `${model.size} live asyncio tasks` } : undefined;
     }
     this.treeChanged.fire(undefined);
     this.changed.fire();
