@@ -10,7 +10,7 @@
 //     __LENS_UI__ <id> <op> <base64url(JSON request)>
 // (see test/editor/suite/ui.js). Extension-host console output reaches the page console in test mode; the shim sees
 // it, performs the request with Playwright and writes <LENS_UI_DIR>/<id>.json = { ok, value?, error? }, which the
-// suite waits for. Ops: screenshot, waitText, texts, click, press, command, hover.
+// suite waits for. Ops: screenshot, waitText, texts, click, clickAll, press, command, hover.
 //
 // Environment knobs:
 //   ASYNCIO_LENS_E2E_ROOT     cache root (same default as setup.sh); env.json there has the paths to node/code-server
@@ -135,6 +135,17 @@ function makeUi(page, uiDir) {
       const l = loc(req);
       await l.click({ timeout: req.timeoutMs || 15000 });
       return {};
+    },
+    // click every element matching selector, re-querying after each click (e.g. collapse all expanded panes);
+    // no waiting: zero matches is fine
+    async clickAll(req) {
+      let n = 0;
+      for (; n < (req.max || 20); n++) {
+        const l = page.locator(req.selector);
+        if (!(await l.count())) break;
+        await l.first().click({ timeout: req.timeoutMs || 5000 });
+      }
+      return { clicked: n };
     },
     async hover(req) {
       await loc(req).hover({ timeout: req.timeoutMs || 15000 });

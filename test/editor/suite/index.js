@@ -142,6 +142,11 @@ exports.run = async function run() {
       await vscode.commands.executeCommand('workbench.view.debug');
       await vscode.commands.executeCommand('asyncioLens.tasks.focus');
       await ui({ op: 'waitText', selector: '.pane-header', text: 'Async Tasks', timeoutMs: 15 * S });
+      // Give the Async Tasks view the room: collapse the other Run and Debug sections (its rows are virtualised, so
+      // a row scrolled out of a small pane is not in the DOM).
+      await ui({ op: 'clickAll', selector: '.pane-header[aria-expanded="true"]:not(:has-text("Async Tasks"))' });
+      await ui({ op: 'waitText', selector: '.pane-header[aria-expanded="true"]', text: 'Async Tasks', timeoutMs: 5 * S });
+      await vscode.commands.executeCommand('asyncioLens.tasks.focus');
       await ui({ op: 'waitText', selector: TASK_ROWS, text: 'fetch-2', timeoutMs: 20 * S });
       const rows = (await ui({ op: 'texts', selector: TASK_ROWS })).texts;
       console.log(`    view rows: ${describe(rows)}`);

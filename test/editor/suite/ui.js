@@ -65,6 +65,7 @@ function waitForFile(file, ms, what) {
  *   { op: 'waitText', selector, text?, timeoutMs } -> element (Playwright selector, optional hasText) visible
  *   { op: 'texts', selector }                      -> { texts: innerText[] }
  *   { op: 'click', selector, text? } | { op: 'hover', ... } | { op: 'press', key } | { op: 'command', title }
+ *   { op: 'clickAll', selector }                   -> clicks each match until none is left; { clicked }
  */
 async function ui(req, ms) {
   const dir = process.env.LENS_UI_DIR;
