@@ -72,12 +72,15 @@ const cs = spawn(env.node, [...base, '--auth', 'none', '--bind-addr', `127.0.0.1
   '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', folder],
 { detached: true, stdio: ['ignore', out, out] });
 let stopping = false;
-const stop = (code) => {
+const groupAlive = () => { try { process.kill(-cs.pid, 0); return true; } catch { return false; } };
+const stop = async (code) => {
   if (stopping) return; stopping = true;
   log('stopping code-server');
   try { process.kill(-cs.pid, 'SIGTERM'); } catch {}
-  const t = setTimeout(() => { try { process.kill(-cs.pid, 'SIGKILL'); } catch {} process.exit(code); }, 5000);
-  cs.once('exit', () => { clearTimeout(t); process.exit(code); });
+  // the extension host may outlive code-server's main process: wait for the whole group, then make sure
+  for (let i = 0; i < 50 && groupAlive(); i++) await sleep(100);
+  try { process.kill(-cs.pid, 'SIGKILL'); } catch {}
+  process.exit(code);
 };
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
