@@ -85,8 +85,17 @@ else console.error('[editor] the suite wrote no result file (it did not run to t
 const passed = results.filter((r) => r.ok).length;
 let failed = results.length - passed;
 console.log('');
-for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  (${r.ms} ms)${r.ok ? '' : '\n      ' + r.error.split('\n')[0]}`);
+for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  (${r.ms} ms)${r.ok ? '' : '\n      ' + r.error.split('\n')[0].slice(0, 600)}`);
 if (!results.length || (code !== 0 && failed === 0)) failed += 1; // a run that did not report is a failure
 if (fs.existsSync(shots)) console.log(`[editor] screenshots: ${path.relative(REPO, shots)}/ (${fs.readdirSync(shots).filter((f) => f.endsWith('.png')).join(', ')})`);
-try { fs.rmSync(work, { recursive: true, force: true }); } catch {}
+if (failed) {
+  const logs = path.join(work, 'user-data', 'logs');
+  const lensLogs = [];
+  const walk = (d) => { for (const e of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) { const f = path.join(d, e.name); if (e.isDirectory()) walk(f); else if (/Asyncio Lens|exthost\.log|remoteexthost\.log/i.test(e.name)) lensLogs.push(f); } };
+  walk(logs);
+  console.log(`[editor] kept ${work}; VS Code logs under ${logs}`);
+  for (const f of lensLogs) console.log(`[editor]   ${f}`);
+} else {
+  try { fs.rmSync(work, { recursive: true, force: true }); } catch {}
+}
 finish(passed, failed, failed ? 1 : 0);

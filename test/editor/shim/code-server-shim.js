@@ -232,7 +232,10 @@ function makeUi(page, uiDir) {
     for (let i = 0; i < 40; i++) { try { process.kill(-cs.pid, 0); } catch { break; } await sleep(100); }
     try { process.kill(-cs.pid, 'SIGKILL'); } catch {}
     if (exitCode === 0 && !process.env.LENS_SHIM_KEEP) { try { fs.rmSync(tmp, { recursive: true, force: true }); } catch {} }
-    else say(`kept ${tmp} (code-server.log, user-data/logs/ for the extension host and window logs)`);
+    else {
+      if (!process.env.LENS_SHIM_KEEP) { try { fs.rmSync(path.join(tmp, 'chromium-profile'), { recursive: true, force: true }); } catch {} }
+      say(`kept ${tmp} (code-server.log${o.udd ? '' : ', user-data/logs/'})`);
+    }
   };
   const bail = async (why, code) => {
     if (finishing) return;

@@ -78,10 +78,12 @@ async function debugFixture(tasks) {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder().uri, FIXTURE));
   await vscode.window.showTextDocument(doc);
   const rec = recordAdapter(() => true);
+  let started; let earlyEnd;
   try {
-    const started = once(vscode.debug.onDidStartDebugSession, (s) => s.type === DEBUG_TYPE, 30 * S,
+    started = once(vscode.debug.onDidStartDebugSession, (s) => s.type === DEBUG_TYPE, 30 * S,
       `onDidStartDebugSession (type ${DEBUG_TYPE}) after asyncioLens.debugCurrentFile on ${FIXTURE}`);
-    const earlyEnd = once(vscode.debug.onDidTerminateDebugSession, (s) => s.type === DEBUG_TYPE, 90 * S, 'never');
+    started.catch(() => {});
+    earlyEnd = once(vscode.debug.onDidTerminateDebugSession, (s) => s.type === DEBUG_TYPE, 90 * S, 'never');
     earlyEnd.catch(() => {});
     // The command resolves with startDebugging()'s result (true once the session runs), or undefined after it
     // reported an error to the user.
@@ -99,7 +101,7 @@ async function debugFixture(tasks) {
     ]);
     return session;
   } finally {
-    rec.dispose();
+    rec.dispose(); if (started) started.dispose(); if (earlyEnd) earlyEnd.dispose();
   }
 }
 
@@ -225,7 +227,7 @@ exports.run = async function run() {
       assert.ok(clear.length, `no error naming the missing program (${name}) or saying it is not found; got ${describe(texts)}`);
       assert.ok(ok !== true || session, 'startDebugging() reported success but no session started');
     } finally {
-      rec.dispose(); startedSub.dispose();
+      rec.dispose(); startedSub.dispose(); terminated.dispose();
       await vscode.commands.executeCommand('workbench.debug.action.toggleRepl').then(undefined, () => {});
       await ui({ op: 'screenshot', name: 'missing-program' }).catch(() => {});
     }

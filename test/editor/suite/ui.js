@@ -10,16 +10,19 @@ const path = require('path');
 let seq = 0;
 
 /** Resolve with the first event for which pred(e) is truthy; reject with `what` after ms. */
+/** The returned promise has dispose(): stop listening (it then never settles). */
 function once(event, pred, ms, what) {
-  return new Promise((resolve, reject) => {
-    let d;
-    const t = setTimeout(() => { if (d) d.dispose(); reject(new Error(`timeout after ${ms} ms waiting for ${what}`)); }, ms);
+  let d; let t;
+  const p = new Promise((resolve, reject) => {
+    t = setTimeout(() => { if (d) d.dispose(); reject(new Error(`timeout after ${ms} ms waiting for ${what}`)); }, ms);
     d = event((e) => {
       let ok = false;
       try { ok = !pred || pred(e); } catch (err) { clearTimeout(t); d.dispose(); reject(err); return; }
       if (ok) { clearTimeout(t); d.dispose(); resolve(e); }
     });
   });
+  p.dispose = () => { clearTimeout(t); if (d) d.dispose(); };
+  return p;
 }
 
 /**
