@@ -1,0 +1,81 @@
+"""Python mirror of ``debug-adapter/agentProtocol.ts``.
+
+The TypeScript file is the definition of the protocol between the debug adapter and
+this runtime. This module repeats its constants, and :func:`describe` returns the same
+JSON as ``describeProtocol()`` there, so that a test on each side can check that the
+two agree.
+"""
+
+__all__ = [
+    "PROTOCOL_VERSION",
+    "TOKEN_ENV",
+    "REQUESTS",
+    "NOTIFICATIONS",
+    "INITIALIZE",
+    "PROGRAM_START",
+    "TASKS_SNAPSHOT",
+    "TASKS_SUBSCRIBE",
+    "HELLO",
+    "TASKS_CHANGED",
+    "TASK_STATES",
+    "TASK_KEYS",
+    "SNAPSHOT_KEYS",
+    "TASKS_CHANGED_KEYS",
+    "describe",
+]
+
+PROTOCOL_VERSION = 1
+
+#: Environment variable that carries the one-time token to the runtime.
+TOKEN_ENV = "ASYNCIO_LENS_TOKEN"
+
+# Requests sent by the adapter, answered by the runtime.
+INITIALIZE = "initialize"
+PROGRAM_START = "program/start"
+TASKS_SNAPSHOT = "tasks/snapshot"
+TASKS_SUBSCRIBE = "tasks/subscribe"
+REQUESTS = {
+    "initialize": INITIALIZE,
+    "programStart": PROGRAM_START,
+    "tasksSnapshot": TASKS_SNAPSHOT,
+    "tasksSubscribe": TASKS_SUBSCRIBE,
+}
+
+# Notifications sent by the runtime.
+HELLO = "hello"
+TASKS_CHANGED = "tasks/changed"
+NOTIFICATIONS = {
+    "hello": HELLO,
+    "tasksChanged": TASKS_CHANGED,
+}
+
+TASK_STATES = ("pending", "running", "done", "cancelled", "failed")
+
+TASK_KEYS = (
+    "id", "name", "state", "parent", "group", "coro", "created_at", "chain",
+    "waiting_on", "awaited_by", "exception",
+)
+
+SNAPSHOT_KEYS = ("version", "python", "pid", "time", "tasks", "history")
+
+TASKS_CHANGED_KEYS = ("seq", "time", "reset", "tasks", "finished")
+
+
+def _js_sorted(values):
+    # JavaScript's default sort compares UTF-16 code units; for the ASCII names used
+    # here that is the same order as Python's code point order.
+    return sorted(values)
+
+
+def describe():
+    """Everything the TypeScript definition must agree with, in plain JSON."""
+    return {
+        "version": PROTOCOL_VERSION,
+        "tokenEnv": TOKEN_ENV,
+        "requests": _js_sorted(REQUESTS.values()),
+        "notifications": _js_sorted(NOTIFICATIONS.values()),
+        "taskStates": list(TASK_STATES),
+        "taskKeys": _js_sorted(TASK_KEYS),
+        "snapshotKeys": _js_sorted(SNAPSHOT_KEYS),
+        "tasksChangedKeys": _js_sorted(TASKS_CHANGED_KEYS),
+    }

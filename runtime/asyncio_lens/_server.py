@@ -1,0 +1,308 @@
+"""The runtime's side of the adapter protocol, served on one daemon thread.
+
+Connection and trust: the adapter listens on loopback and passes ``--connect
+127.0.0.1:PORT`` plus a one-time token in the environment variable
+``ASYNCIO_LENS_TOKEN``. The runtime is the *client*: :func:`connect` refuses any host that
+does not resolve to a loopback address, and the first message it sends is the ``hello``
+notification carrying the token. Checking the token is the adapter's job: it drops a peer
+whose token differs, so a local process that connects to the adapter's port without the
+token gets nothing. The runtime removes the token from ``os.environ`` before the program
+runs, so neither the program nor its children can read it.
+
+Messages (see ``_protocol`` and ``debug-adapter/agentProtocol.ts``):
+
+* ``hello`` {token, version, pid, python} is sent first.
+* ``initialize`` {clientName} -> {version, pid, python}
+* ``tasks/subscribe`` {intervalMs} -> {}; then ``tasks/changed`` {seq, time, reset,
+  tasks, finished} at most once per interval and only when something changed. The first
+  one after a subscribe has ``reset: true`` and lists every live task (it is sent even if
+  there are none).
+* ``tasks/snapshot`` -> Snapshot
+* ``program/start`` {} -> {}; the program does not run before it.
+* Anything else: error -32601. Bad params: -32602. Invalid JSON: -32700.
+
+If the socket drops, the program keeps running; at exit a last ``tasks/changed`` is
+flushed (when subscribed and something changed) and the socket is closed.
+"""
+
+import ipaddress
+import logging
+import os
+import select
+import socket
+import threading
+import time
+
+from . import _jsonrpc
+from ._jsonrpc import Connection, FramingError
+from ._protocol import (
+    HELLO,
+    INITIALIZE,
+    PROGRAM_START,
+    PROTOCOL_VERSION,
+    TASKS_CHANGED,
+    TASKS_SNAPSHOT,
+    TASKS_SUBSCRIBE,
+)
+from ._snapshot import Differ, python_version
+
+__all__ = ["ConnectError", "parse_address", "connect", "Server"]
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_MS = 100
+MIN_INTERVAL_MS = 10
+_SEND_TIMEOUT = 10.0
+_FINAL_SEND_TIMEOUT = 3.0
+
+
+class ConnectError(Exception):
+    """The debugger cannot be reached (message is for the user)."""
+
+
+class _ParamsError(Exception):
+    pass
+
+
+def parse_address(text):
+    """``HOST:PORT`` or ``[v6]:PORT`` -> (host, port)."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host:
+        raise ValueError("expected HOST:PORT, got %r" % text)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        port_n = int(port)
+    except ValueError:
+        raise ValueError("bad port in %r" % text) from None
+    if not 0 < port_n < 65536:
+        raise ValueError("bad port in %r" % text)
+    return host, port_n
+
+
+def _is_loopback(addr):
+    try:
+        return ipaddress.ip_address(addr.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def connect(host, port, timeout=10.0):
+    """A connected socket to the adapter; only loopback addresses are accepted."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ConnectError(str(exc)) from None
+    loopback = [i for i in infos if _is_loopback(i[4][0])]
+    if not loopback or len(loopback) != len(infos):
+        raise ConnectError("%s is not a loopback address; the debugger must listen on 127.0.0.1" % host)
+    last = None
+    for family, type_, proto, _name, addr in loopback:
+        sock = socket.socket(family, type_, proto)
+        try:
+            sock.settimeout(timeout)
+            sock.connect(addr)
+        except OSError as exc:
+            last = exc
+            sock.close()
+            continue
+        sock.settimeout(_SEND_TIMEOUT)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        return sock
+    raise ConnectError(last.strerror or str(last) if last else "no address")
+
+
+class Server:
+    """Serves adapter requests and throttled task deltas on a daemon thread."""
+
+    def __init__(self, sock, collector, token):
+        self.conn = Connection(sock)
+        self.collector = collector
+        self.token = token
+        self.start_event = threading.Event()  # set by program/start or a lost connection
+        self.start_requested = False
+        self._lock = threading.RLock()  # collection, diffing and the notifications
+        self._differ = Differ()
+        self._interval = None
+        self._reset = False
+        self._next_tick = 0.0
+        self._pending_finished = []
+        self._seq = 0
+        self._thread = None
+        self._stopping = False
+        self._pid = os.getpid()
+        self._handlers = {
+            INITIALIZE: self._initialize,
+            TASKS_SUBSCRIBE: self._subscribe,
+            TASKS_SNAPSHOT: self._snapshot,
+            PROGRAM_START: self._program_start,
+        }
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._after_fork_in_child)
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self):
+        """Send ``hello`` and start serving. False if the peer is already gone."""
+        ok = self.conn.send(_jsonrpc.notification(HELLO, {
+            "token": self.token, "version": PROTOCOL_VERSION, "pid": os.getpid(),
+            "python": python_version(),
+        }))
+        self._thread = threading.Thread(target=self._run, name="asyncio-lens-server", daemon=True)
+        self._thread.start()
+        return ok
+
+    def wait_for_start(self):
+        """Block until ``program/start``; False if the connection ended first."""
+        while not self.start_event.wait(0.5):
+            pass
+        return self.start_requested
+
+    def close(self):
+        """Flush the last change (if subscribed) and close the socket."""
+        if os.getpid() != self._pid:
+            return
+        self._stopping = True
+        try:
+            if self._interval is not None and not self.conn.closed:
+                try:
+                    self.conn.sock.settimeout(_FINAL_SEND_TIMEOUT)
+                except OSError:
+                    pass
+                self._tick(final=True)
+        except Exception:  # noqa: BLE001
+            _log.exception("final flush failed")
+        self.conn.close()
+        t = self._thread
+        if t is not None and t is not threading.current_thread():
+            t.join(1.0)
+
+    def _after_fork_in_child(self):
+        # The child shares the socket: never write to it or shut it down.
+        self._pid = -1
+        self._interval = None
+        self.conn.closed = True
+        try:
+            self.conn.sock.detach()
+        except OSError:
+            pass
+
+    # -- the I/O thread ----------------------------------------------------------------
+    def _run(self):
+        try:
+            while not self.conn.closed and not self._stopping:
+                timeout = 0.5
+                if self._interval is not None:
+                    timeout = min(timeout, max(0.0, self._next_tick - time.monotonic()))
+                try:
+                    readable, _, _ = select.select([self.conn.sock], [], [], timeout)
+                except (OSError, ValueError):
+                    break
+                if readable:
+                    messages = self.conn.recv_messages()
+                    if messages is None:
+                        _log.info("the debugger closed the connection")
+                        break
+                    for msg in messages:
+                        self._handle(msg)
+                if self._interval is not None and time.monotonic() >= self._next_tick:
+                    self._tick()
+        except FramingError as exc:
+            _log.error("bad framing from the debugger: %s", exc)
+        except Exception:  # noqa: BLE001 - contain every agent fault
+            _log.exception("server thread failed")
+        finally:
+            if not self._stopping:
+                self.conn.close()
+            self.start_event.set()
+
+    def _handle(self, msg):
+        if isinstance(msg, ValueError):
+            self.conn.send(_jsonrpc.error_response(None, _jsonrpc.PARSE_ERROR, "Parse error: %s" % msg))
+            return
+        if not isinstance(msg, dict) or msg.get("jsonrpc") != "2.0":
+            self.conn.send(_jsonrpc.error_response(
+                msg.get("id") if isinstance(msg, dict) else None, _jsonrpc.INVALID_REQUEST, "Invalid Request"))
+            return
+        method = msg.get("method")
+        is_request = "id" in msg
+        msg_id = msg.get("id")
+        if not isinstance(method, str):
+            if is_request and "result" not in msg and "error" not in msg:
+                self.conn.send(_jsonrpc.error_response(msg_id, _jsonrpc.INVALID_REQUEST, "Invalid Request"))
+            return  # a response: we send no requests
+        handler = self._handlers.get(method)
+        if handler is None:
+            if is_request:
+                self.conn.send(_jsonrpc.error_response(
+                    msg_id, _jsonrpc.METHOD_NOT_FOUND, "Method not found: %s" % method))
+            return
+        params = msg.get("params", {})
+        if params is None:
+            params = {}
+        try:
+            if not isinstance(params, dict):
+                raise _ParamsError("params must be an object")
+            result = handler(params)
+        except _ParamsError as exc:
+            if is_request:
+                self.conn.send(_jsonrpc.error_response(msg_id, _jsonrpc.INVALID_PARAMS, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001
+            _log.exception("request %s failed", method)
+            if is_request:
+                self.conn.send(_jsonrpc.error_response(
+                    msg_id, _jsonrpc.INTERNAL_ERROR, "Internal error: %s: %s" % (type(exc).__name__, exc)))
+            return
+        if is_request:
+            self.conn.send(_jsonrpc.response(msg_id, result))
+        if method == PROGRAM_START:
+            self.start_event.set()
+
+    # -- requests ----------------------------------------------------------------------
+    def _initialize(self, params):
+        return {"version": PROTOCOL_VERSION, "pid": os.getpid(), "python": python_version()}
+
+    def _subscribe(self, params):
+        interval = params.get("intervalMs", DEFAULT_INTERVAL_MS)
+        if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not interval >= 0:
+            raise _ParamsError("intervalMs must be a non-negative number")
+        with self._lock:
+            self.collector.tracker.start_recording()
+            self._interval = max(float(interval), MIN_INTERVAL_MS) / 1000.0
+            self._reset = True
+            self._next_tick = time.monotonic()
+        return {}
+
+    def _snapshot(self, params):
+        with self._lock:
+            live, finished = self.collector.collect()
+            if self._interval is not None:
+                self._pending_finished.extend(finished)
+            return self.collector.snapshot(live)
+
+    def _program_start(self, params):
+        self.start_requested = True
+        return {}
+
+    # -- notifications -----------------------------------------------------------------
+    def _tick(self, final=False):
+        with self._lock:
+            if self._interval is None or self.conn.closed:
+                return
+            live, finished = self.collector.collect(yield_gil=not final)
+            if self._pending_finished:
+                finished = self._pending_finished + finished
+                self._pending_finished = []
+            reset = self._reset
+            tasks, done = self._differ.diff(live, finished, reset)
+            self._next_tick = time.monotonic() + self._interval
+            if not (reset or tasks or done):
+                return
+            self._reset = False
+            self._seq += 1
+            self.conn.send(_jsonrpc.notification(TASKS_CHANGED, {
+                "seq": self._seq, "time": time.time(), "reset": reset, "tasks": tasks, "finished": done,
+            }))
