@@ -1,0 +1,13 @@
+// User-facing text. English strings are the keys; l10n/bundle.l10n.ru.json holds the Russian ones.
+import * as l10n from '@vscode/l10n';
+import russian from './l10n/bundle.l10n.ru.json';
+
+const BUNDLES: Record<string, l10n.l10nJsonFormat> = { ru: russian };
+
+/** Switches every later message to the client's UI language (English when there is no bundle for it). */
+export function useLocale(locale: string | undefined): void {
+  const language = (locale ?? 'en').toLowerCase().split(/[-_]/)[0];
+  l10n.config({ contents: BUNDLES[language] ?? {} });
+}
+
+export const t = l10n.t;

@@ -1,0 +1,81 @@
+// ALENS001: a task created and dropped. The loop keeps only a weak reference, so the task can vanish mid-run.
+import type { Node } from 'web-tree-sitter';
+import { finding, insertAt, replaceNode, type Finding, type Fix, type TextEdit } from '../analysis/finding';
+import { importInsertionPoint } from '../analysis/fixes';
+import type { SourceFile } from '../analysis/sourceFile';
+import { t } from '../messages';
+import { dottedName, enclosingFunction, indentationOf, isBareExpressionStatement, namedChildrenOf } from '../syntax/nodes';
+import type { Rule } from './rule';
+
+const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
+const LOOP_GETTERS = new Set(['asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop']);
+/** Receivers that are event loops by name (`loop`, `self._loop`, `event_loop`); a TaskGroup keeps its tasks itself. */
+const LOOP_NAME = /(^|\.)_?(event_)?loop$/;
+export const BACKGROUND_SET = 'background_tasks';
+
+export const danglingTaskRule: Rule = {
+  codes: ['ALENS001'],
+  check(file) {
+    const findings: Finding[] = [];
+    for (const call of file.calls) {
+      if (!isBareExpressionStatement(call)) continue;
+      const factory = taskFactoryName(file, call);
+      if (!factory) continue;
+      findings.push(
+        finding(
+          'ALENS001',
+          call,
+          t('The task made by {0}() is dropped: the event loop keeps only a weak reference, so it can disappear before it finishes. Keep a reference, or use a TaskGroup.', factory),
+          [keepReferenceFix(file, call)],
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+function taskFactoryName(file: SourceFile, call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  const qualified = file.qualifiedName(fn);
+  if (qualified && TASK_FACTORIES.has(qualified)) return qualified;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_task') return undefined;
+  const receiver = fn.childForFieldName('object');
+  if (receiver?.type === 'call' && LOOP_GETTERS.has(file.qualifiedName(receiver.childForFieldName('function')) ?? '')) return fn.text;
+  const receiverName = dottedName(receiver);
+  return receiverName && LOOP_NAME.test(receiverName) ? fn.text : undefined;
+}
+
+/** Stores the task in a module-level set that the task leaves by itself when done (the asyncio docs' recipe). */
+function keepReferenceFix(file: SourceFile, call: Node): Fix {
+  const statement = call.parent!;
+  const indent = indentationOf(statement, file.text);
+  const scopeText = (enclosingFunction(call) ?? file.root).text;
+  let variable = 'task';
+  for (let n = 2; new RegExp(`\\b${variable}\\b`).test(scopeText); n++) variable = `task${n}`;
+  const edits: TextEdit[] = [];
+  if (!definesModuleName(file, BACKGROUND_SET)) {
+    edits.push(insertAt(afterImports(file), `${BACKGROUND_SET} = set()  # strong references keep running tasks alive\n`));
+  }
+  edits.push(
+    replaceNode(
+      statement,
+      `${variable} = ${call.text}\n${indent}${BACKGROUND_SET}.add(${variable})\n${indent}${variable}.add_done_callback(${BACKGROUND_SET}.discard)`,
+    ),
+  );
+  return { title: t('Keep a reference to the task in a set'), edits, preferred: true };
+}
+
+function definesModuleName(file: SourceFile, name: string): boolean {
+  return namedChildrenOf(file.root).some(
+    (statement) =>
+      statement.type === 'expression_statement' &&
+      statement.firstNamedChild?.type === 'assignment' &&
+      statement.firstNamedChild.childForFieldName('left')?.text === name,
+  );
+}
+
+function afterImports(file: SourceFile) {
+  const topLevelImports = namedChildrenOf(file.root).filter((statement) => /import/.test(statement.type));
+  const last = topLevelImports.at(-1);
+  return last ? { row: last.endPosition.row + 1, column: 0 } : importInsertionPoint(file);
+}
