@@ -10,7 +10,7 @@
 //     __LENS_UI__ <id> <op> <base64url(JSON request)>
 // (see test/editor/suite/ui.js). Extension-host console output reaches the page console in test mode; the shim sees
 // it, performs the request with Playwright and writes <LENS_UI_DIR>/<id>.json = { ok, value?, error? }, which the
-// suite waits for. Ops: screenshot, waitText, texts, click, clickAll, press, command, hover.
+// suite waits for. Ops: screenshot, waitText, texts, click, clickAll, resizeSidebar, press, command, hover.
 //
 // Environment knobs:
 //   ASYNCIO_LENS_E2E_ROOT     cache root (same default as setup.sh); env.json there has the paths to node/code-server
@@ -146,6 +146,18 @@ function makeUi(page, uiDir) {
         await l.first().click({ timeout: req.timeoutMs || 5000 });
       }
       return { clicked: n };
+    },
+    // drag the sash on the side bar's right edge so the side bar is req.width pixels wide
+    async resizeSidebar(req) {
+      const box = await page.locator('.part.sidebar').first().boundingBox();
+      if (!box) throw new Error('the side bar is not visible');
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + box.width - 1, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + req.width, y, { steps: 8 });
+      await page.mouse.up();
+      const after = await page.locator('.part.sidebar').first().boundingBox();
+      return { width: after && Math.round(after.width) };
     },
     async hover(req) {
       await loc(req).hover({ timeout: req.timeoutMs || 15000 });

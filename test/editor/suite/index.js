@@ -149,6 +149,9 @@ exports.run = async function run() {
       await ui({ op: 'clickAll', selector: '.pane-header[aria-expanded="true"]:not(:has-text("Async Tasks"))' });
       await ui({ op: 'waitText', selector: '.pane-header[aria-expanded="true"]', text: 'Async Tasks', timeoutMs: 5 * S });
       await vscode.commands.executeCommand('asyncioLens.tasks.focus');
+      // a wider side bar, so the screenshot shows the descriptions (state · where suspended)
+      const { width } = await ui({ op: 'resizeSidebar', width: 560 });
+      if (width < 500) console.log(`    (side bar is ${width} px wide after resizing; the screenshot will clip descriptions)`);
       await ui({ op: 'waitText', selector: TASK_ROWS, text: 'fetch-2', timeoutMs: 20 * S });
       const rows = (await ui({ op: 'texts', selector: TASK_ROWS })).texts;
       console.log(`    view rows: ${describe(rows)}`);

@@ -69,6 +69,7 @@ function waitForFile(file, ms, what) {
  *   { op: 'texts', selector }                      -> { texts: innerText[] }
  *   { op: 'click', selector, text? } | { op: 'hover', ... } | { op: 'press', key } | { op: 'command', title }
  *   { op: 'clickAll', selector }                   -> clicks each match until none is left; { clicked }
+ *   { op: 'resizeSidebar', width }                 -> drags the side bar's sash; { width }
  */
 async function ui(req, ms) {
   const dir = process.env.LENS_UI_DIR;
