@@ -146,7 +146,7 @@ exports.run = async function run() {
       await ui({ op: 'waitText', selector: '.pane-header', text: 'Async Tasks', timeoutMs: 15 * S });
       // Give the Async Tasks view the room: collapse the other Run and Debug sections (its rows are virtualised, so
       // a row scrolled out of a small pane is not in the DOM).
-      await ui({ op: 'clickAll', selector: '.pane-header[aria-expanded="true"]:not(:has-text("Async Tasks"))' });
+      await ui({ op: 'clickAll', selector: '.part.sidebar .pane-header[aria-expanded="true"]:visible:not(:has-text("Async Tasks"))' });
       await ui({ op: 'waitText', selector: '.pane-header[aria-expanded="true"]', text: 'Async Tasks', timeoutMs: 5 * S });
       await vscode.commands.executeCommand('asyncioLens.tasks.focus');
       // a wider side bar, so the screenshot shows the descriptions (state · where suspended)
