@@ -26,6 +26,14 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: [join(root, 'extension/extension.ts')], outfile: join(dist, 'extension.js') }),
   esbuild.build({ ...common, entryPoints: [join(root, 'debug-adapter/main.ts')], outfile: join(dist, 'debugAdapter.js') }),
+  esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'language-server/server.ts')],
+    outfile: join(dist, 'languageServer.js'),
+    // web-tree-sitter's ESM build asks import.meta.url where it lives; in a CommonJS bundle that is this file.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  }),
   // `npm start`'s driver; not shipped (see .vscodeignore).
   esbuild.build({ ...common, entryPoints: [join(root, 'scripts/demo.ts')], outfile: join(dist, 'demo.js') }),
 ]);
@@ -35,4 +43,7 @@ cpSync(join(root, 'runtime/asyncio_lens'), join(dist, 'runtime/asyncio_lens'), {
   recursive: true,
   filter: (src) => !/__pycache__|\.pyc$/.test(src),
 });
+// The language server loads tree-sitter and the Python grammar as WebAssembly from beside its bundle.
+cpSync(join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
+cpSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(dist, 'tree-sitter-python.wasm'));
 console.log(`built dist/ (${production ? 'production' : 'development'})`);

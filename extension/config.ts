@@ -4,9 +4,20 @@ export interface Config {
   python: string;
   /** Minimum time between two updates of the Async Tasks view, in milliseconds. */
   tasksUpdateIntervalMs: number;
+  /** The language server's settings; the server reads them itself (language-server/analysis/settings.ts). */
+  'lint.enabled': boolean;
+  /** Rule code → severity or "off". */
+  'lint.rules': Record<string, string>;
+  'lint.codeLens': boolean;
 }
 
-export const DEFAULT_CONFIG: Config = { python: '', tasksUpdateIntervalMs: 100 };
+export const DEFAULT_CONFIG: Config = {
+  python: '',
+  tasksUpdateIntervalMs: 100,
+  'lint.enabled': true,
+  'lint.rules': {},
+  'lint.codeLens': true,
+};
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof Config)[];
 
@@ -15,6 +26,9 @@ export function configFrom(section: { get<T>(key: string, defaultValue: T): T })
   return {
     python: section.get('python', DEFAULT_CONFIG.python).trim(),
     tasksUpdateIntervalMs: section.get('tasksUpdateIntervalMs', DEFAULT_CONFIG.tasksUpdateIntervalMs),
+    'lint.enabled': section.get('lint.enabled', DEFAULT_CONFIG['lint.enabled']),
+    'lint.rules': section.get('lint.rules', DEFAULT_CONFIG['lint.rules']),
+    'lint.codeLens': section.get('lint.codeLens', DEFAULT_CONFIG['lint.codeLens']),
   };
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { AsyncioLensConfigurationProvider, currentFileConfiguration, InlineAdapterFactory } from './debugConfiguration';
 import { Commands, DEBUG_TYPE, Views, WALKTHROUGH_ID } from './ids';
+import { startLanguageClient } from './languageClient';
 import { SnippetRunner } from './snippets';
 import { createTasksStatusBar } from './statusBar';
 import { TasksViewProvider } from './tasksView';
@@ -61,6 +62,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     command(Commands.runSnippet, (id: string) => snippets.run(id)),
     command(Commands.debugSnippet, (id: string) => snippets.debug(id)),
   );
+  context.subscriptions.push(startLanguageClient(context, log));
   log.info(`Activated in ${Date.now() - started} ms`);
   return { tasks: { labels: () => tasks.labels(), onDidChange: tasks.onDidChange } };
 }

@@ -5,7 +5,7 @@ import type { PythonGrammar } from '../syntax/pythonParser';
 import { dottedName, namedChildrenOf } from '../syntax/nodes';
 
 /** Builtins the rules care about; they resolve to `builtins.NAME` unless the file binds the name itself. */
-const BUILTINS = new Set(['open', 'input']);
+const BUILTINS = new Set(['open', 'input', 'BaseException']);
 
 const INDEX_QUERY = `
 (call) @call

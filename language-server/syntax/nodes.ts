@@ -104,3 +104,34 @@ export function isBareExpressionStatement(expression: Node): boolean {
   const parent = expression.parent;
   return parent?.type === 'expression_statement' && parent.namedChildCount === 1;
 }
+
+/** True for `async with`, `async for` and async comprehension clauses. */
+export function isAsyncStatement(node: Node): boolean {
+  return node.child(0)?.type === 'async';
+}
+
+const SUSPENSION_KINDS = new Set(['await', 'yield', 'with_statement', 'for_statement', 'for_in_clause']);
+
+/**
+ * True when running `node` may suspend the coroutine: an await, an `async for`/`async with`, an async
+ * comprehension, or a yield (an async generator hands control to its consumer there).
+ */
+export function maySuspend(node: Node): boolean {
+  return descendantsInSameScope(node, SUSPENSION_KINDS).some(
+    (found) => found.type === 'await' || found.type === 'yield' || isAsyncStatement(found),
+  );
+}
+
+/** The `async with` item values of a with statement, unwrapped from `as` patterns, with their aliases. */
+export function withItems(withStatement: Node): { value: Node; alias: string | undefined }[] {
+  const clause = withStatement.namedChildren.find((child) => child?.type === 'with_clause');
+  if (!clause) return [];
+  return namedChildrenOf(clause).flatMap((item) => {
+    const value = item.childForFieldName('value');
+    if (!value) return [];
+    if (value.type !== 'as_pattern') return [{ value, alias: undefined }];
+    const target = value.childForFieldName('alias');
+    const inner = value.firstNamedChild;
+    return inner ? [{ value: inner, alias: target?.text }] : [];
+  });
+}

@@ -1,6 +1,5 @@
 // Loads web-tree-sitter and the Python grammar (both WebAssembly) once per process.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 
 export interface PythonGrammar {
@@ -8,19 +7,19 @@ export interface PythonGrammar {
   newParser(): Parser;
 }
 
-/** Where the two .wasm files are: beside the bundle in dist/, or in node_modules when run from source (tests). */
-export function wasmPaths(bundleDir: string = __dirname): { runtime: string; python: string } {
-  const shipped = { runtime: join(bundleDir, 'tree-sitter.wasm'), python: join(bundleDir, 'tree-sitter-python.wasm') };
-  if (existsSync(shipped.runtime) && existsSync(shipped.python)) return shipped;
-  return {
-    runtime: require.resolve('web-tree-sitter/tree-sitter.wasm'),
-    python: join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
-  };
+export interface WasmPaths {
+  runtime: string;
+  python: string;
+}
+
+/** The two .wasm files as esbuild.mjs ships them: beside the server bundle in dist/. */
+export function shippedWasmPaths(bundleDir: string): WasmPaths {
+  return { runtime: join(bundleDir, 'tree-sitter.wasm'), python: join(bundleDir, 'tree-sitter-python.wasm') };
 }
 
 let loading: Promise<PythonGrammar> | undefined;
 
-export function loadPythonGrammar(paths = wasmPaths()): Promise<PythonGrammar> {
+export function loadPythonGrammar(paths: WasmPaths): Promise<PythonGrammar> {
   loading ??= (async () => {
     await Parser.init({ locateFile: () => paths.runtime });
     const language = await Language.load(paths.python);

@@ -3,7 +3,7 @@ import type { Point } from 'web-tree-sitter';
 import type { Finding, Fix } from '../analysis/finding';
 import { indexSourceFile, type SourceFile } from '../analysis/sourceFile';
 import type { Rule } from '../rules/rule';
-import { loadPythonGrammar } from '../syntax/pythonParser';
+import { grammarFromNodeModules } from './grammar';
 
 /** Dedents a template literal so that test sources read naturally. */
 export function py(strings: TemplateStringsArray, ...values: unknown[]): string {
@@ -14,7 +14,7 @@ export function py(strings: TemplateStringsArray, ...values: unknown[]): string 
 }
 
 export async function parse(text: string): Promise<SourceFile> {
-  const grammar = await loadPythonGrammar();
+  const grammar = await grammarFromNodeModules();
   const tree = grammar.newParser().parse(text)!;
   return indexSourceFile(grammar, tree, text);
 }

@@ -1,0 +1,118 @@
+// When to analyse: debounced after typing, one rule per turn of the event loop, abandoned as soon as a newer edit arrives.
+import { enabledRules, runRule, skipReason, type Diagnosis } from './analysis/analyze';
+import { noqaComments } from './analysis/noqa';
+import type { LintSettings } from './analysis/settings';
+import { indexSourceFile, type SourceFile } from './analysis/sourceFile';
+import type { ParsedDocument } from './documents';
+import type { PythonGrammar } from './syntax/pythonParser';
+
+/** Long enough to skip the keystrokes of a word typed fast, short enough to feel immediate. */
+export const DEFAULT_DEBOUNCE_MS = 30;
+
+export interface LinterHost {
+  settings(): LintSettings;
+  publish(document: ParsedDocument, diagnoses: Diagnosis[]): void;
+  log(message: string): void;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Linter {
+  private readonly parser;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly results = new Map<string, { version: number; diagnoses: Diagnosis[] }>();
+  private readonly indexes = new Map<string, { version: number; file: SourceFile }>();
+  /** Documents whose skip reason was already logged, so that a huge file does not flood the log on every keystroke. */
+  private readonly skipped = new Set<string>();
+
+  constructor(
+    private readonly grammar: PythonGrammar,
+    private readonly host: LinterHost,
+    private readonly debounceMs = DEFAULT_DEBOUNCE_MS,
+  ) {
+    this.parser = grammar.newParser();
+  }
+
+  /** Analyse after a quiet moment; a newer call for the same document replaces this one. */
+  schedule(document: ParsedDocument): void {
+    clearTimeout(this.timers.get(document.uri));
+    this.timers.set(
+      document.uri,
+      setTimeout(() => {
+        this.timers.delete(document.uri);
+        void this.run(document);
+      }, this.debounceMs),
+    );
+  }
+
+  /** Analyses now, yielding between rules; returns false when a newer version made the run pointless. */
+  async run(document: ParsedDocument): Promise<boolean> {
+    const version = document.version;
+    const file = this.indexOf(document);
+    if (!file) {
+      this.finish(document, version, []);
+      return true;
+    }
+    const settings = this.host.settings();
+    const noqa = noqaComments(file);
+    const diagnoses: Diagnosis[] = [];
+    for (const rule of enabledRules(settings)) {
+      await nextTurn();
+      // An edit may have arrived meanwhile; the tree behind `file` is then no longer ours to read.
+      if (document.version !== version || document.disposed) return false;
+      diagnoses.push(...this.safely(rule.codes.join(','), () => runRule(rule, file, settings, noqa)));
+    }
+    this.finish(document, version, diagnoses);
+    return true;
+  }
+
+  /** Diagnoses of the current version, computed on the spot if the last run is older (code action requests). */
+  diagnosesNow(document: ParsedDocument): Diagnosis[] {
+    const cached = this.results.get(document.uri);
+    if (cached?.version === document.version) return cached.diagnoses;
+    const file = this.indexOf(document);
+    if (!file) return [];
+    const settings = this.host.settings();
+    const noqa = noqaComments(file);
+    return enabledRules(settings).flatMap((rule) => this.safely(rule.codes.join(','), () => runRule(rule, file, settings, noqa)));
+  }
+
+  /** The indexed syntax tree of the current version, or undefined for files not analysed (binary, huge). */
+  indexOf(document: ParsedDocument): SourceFile | undefined {
+    const cached = this.indexes.get(document.uri);
+    if (cached?.version === document.version) return cached.file;
+    const reason = skipReason(document.text);
+    if (reason) {
+      if (!this.skipped.has(document.uri)) this.host.log(`Not analysing ${document.uri}: ${reason}.`);
+      this.skipped.add(document.uri);
+      return undefined;
+    }
+    this.skipped.delete(document.uri);
+    const file = indexSourceFile(this.grammar, document.parse(this.parser), document.text);
+    this.indexes.set(document.uri, { version: document.version, file });
+    return file;
+  }
+
+  forget(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.results.delete(uri);
+    this.indexes.delete(uri);
+    this.skipped.delete(uri);
+  }
+
+  private finish(document: ParsedDocument, version: number, diagnoses: Diagnosis[]): void {
+    this.results.set(document.uri, { version, diagnoses });
+    this.host.publish(document, diagnoses);
+  }
+
+  /** A bug in one rule costs that rule's findings, not the others' nor the server. */
+  private safely(rule: string, check: () => Diagnosis[]): Diagnosis[] {
+    try {
+      return check();
+    } catch (err) {
+      this.host.log(`Rule ${rule} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return [];
+    }
+  }
+}
