@@ -1,9 +1,10 @@
 // npm run test:editor: the in-editor tests of Asyncio Lens in a real VS Code (code-server + headless Chromium).
 //
 //   1. test/editor/setup.sh     (idempotent; installs code-server, Node 22, Chromium into the cache root on first use)
-//   2. npm run build            (dist/ is what the extension runs; skip with LENS_SKIP_BUILD=1)
+//   2. npm run build, then a private copy of the files the .vsix would ship (`vsce ls`) in a temp dir
+//      (skip the build with LENS_SKIP_BUILD=1)
 //   3. runTests() from @vscode/test-electron with the code-server shim as the "VS Code executable",
-//      the repo as extensionDevelopmentPath, test/editor/suite as extensionTestsPath, test/editor/workspace open.
+//      that copy as extensionDevelopmentPath, test/editor/suite as extensionTestsPath, test/editor/workspace open.
 //   4. prints one line per test and, alone on the last line, "editor: N passed, N failed".
 //
 // Knobs: ASYNCIO_LENS_E2E_ROOT (cache root), LENS_ONLY=<regex> (run matching tests only), LENS_SHIM_VERBOSE=1,
@@ -39,15 +40,44 @@ function run(cmd, args, what) {
 log('setup');
 run('bash', [path.join(HERE, 'setup.sh')], 'test/editor/setup.sh');
 
-let devPath = REPO;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncio-lens-editor-'));
+
+// The extension under test is a private copy of what the .vsix would ship (`vsce ls`: package.json, dist/,
+// walkthroughs/, ...), staged right after the build: other people's builds empty dist/ (esbuild.mjs starts with
+// rm -rf dist), and a run takes long enough to be hit by one.
+function stage() {
+  const vsce = path.join(REPO, 'node_modules', '.bin', 'vsce');
+  const ls = spawnSync(vsce, ['ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8', timeout: 60000 });
+  if (ls.status !== 0) throw new Error(`vsce ls failed: ${ls.stderr || ls.error}`);
+  const files = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const dir = path.join(work, 'extension');
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.copyFileSync(path.join(REPO, f), path.join(dir, f));
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  if (!pkg.main || !fs.existsSync(path.join(dir, pkg.main))) throw new Error(`package.json main ${pkg.main} is not among the shipped files`);
+  return { dir, count: files.length };
+}
+
+let devPath;
 if (process.env.LENS_EXTENSION_PATH) {
   devPath = path.resolve(process.env.LENS_EXTENSION_PATH);
   log(`using extension at ${devPath} (LENS_EXTENSION_PATH), no build`);
-} else if (process.env.LENS_SKIP_BUILD) {
-  log('LENS_SKIP_BUILD set: using the existing dist/');
 } else {
-  log('npm run build');
-  run('npm', ['run', '--silent', 'build'], 'npm run build');
+  for (let attempt = 1; !devPath; attempt++) {
+    if (process.env.LENS_SKIP_BUILD) log('LENS_SKIP_BUILD set: using the existing dist/');
+    else { log('npm run build'); run('npm', ['run', '--silent', 'build'], 'npm run build'); }
+    try {
+      const st = stage();
+      devPath = st.dir;
+      log(`staged ${st.count} shipped files in ${devPath}`);
+    } catch (e) {
+      if (attempt >= 3 || process.env.LENS_SKIP_BUILD) { console.error(`[editor] cannot stage the extension: ${e.message}`); finish(0, 1, 1); }
+      log(`staging failed (${e.message}); a concurrent build? building again`);
+    }
+  }
 }
 const pkg = JSON.parse(fs.readFileSync(path.join(devPath, 'package.json'), 'utf8'));
 const main = pkg.main && path.resolve(devPath, pkg.main);
@@ -58,7 +88,6 @@ if (!main || !fs.existsSync(main)) {
 
 const shots = path.join(HERE, 'screenshots');
 fs.rmSync(shots, { recursive: true, force: true }); // only this run's screenshots
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncio-lens-editor-'));
 const resultFile = path.join(work, 'result.json');
 const workspace = path.join(HERE, 'workspace');
 try { fs.unlinkSync(path.join(workspace, 'tasks_fixture.stop')); } catch {}
