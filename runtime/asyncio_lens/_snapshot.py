@@ -311,13 +311,6 @@ def _safe_name(task):
         return ""
 
 
-def _site_json(site):
-    if site is None:
-        return None
-    code, line = site
-    return {"file": code.co_filename, "line": line if line is not None else code.co_firstlineno}
-
-
 def _registry():
     """Every task asyncio knows, done or not (copies taken with retries)."""
     sets = []
@@ -362,7 +355,7 @@ def _info(task, state, exc, chain, waiting):
         "parent": getattr(task, "_lens_parent", None),
         "group": getattr(task, "_lens_group", None),
         "coro": _tracker._coro_name(task._coro) or (getattr(task, "_lens_coro", None) or ""),
-        "created_at": _site_json(getattr(task, "_lens_site", None)),
+        "created_at": _tracker.resolve_site(getattr(task, "_lens_site", None)),
         "chain": chain,
         "waiting_on": waiting,
         "awaited_by": [],
@@ -374,7 +367,7 @@ def _info_from_death(rec):
     tid, name, state, parent, group, coro, site, exc = rec
     return {
         "id": tid, "name": name, "state": state, "parent": parent, "group": group,
-        "coro": coro or "", "created_at": _site_json(site), "chain": [], "waiting_on": None,
+        "coro": coro or "", "created_at": _tracker.resolve_site(site), "chain": [], "waiting_on": None,
         "awaited_by": [], "exception": exc,
     }
 
@@ -407,6 +400,11 @@ class Collector:
                         finished.append(info)
                         finished_ids.add(info["id"])
                     continue
+                if not getattr(t, "_lens_seen", 0):
+                    try:
+                        t._lens_seen = 1  # from now on its end is always recorded
+                    except Exception:  # noqa: BLE001
+                        pass
                 live.append(self._live_info(t, current.get(t._loop)))
             except Exception:  # noqa: BLE001 - a task mutating under us, or an odd subclass
                 self.tracker._fault("snapshot")

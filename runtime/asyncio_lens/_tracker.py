@@ -11,8 +11,8 @@ of :class:`LensTask`, a ``__slots__`` subclass of the C ``asyncio.Task`` that ca
 * ``_lens_id``: a stable integer id,
 * ``_lens_parent``: id of ``current_task()`` at creation (None at top level),
 * ``_lens_group``: stable integer id of the owning ``TaskGroup`` or None,
-* ``_lens_site``: ``(code, lineno)`` of the first frame outside asyncio and this
-  package, resolved to file/line only when reported.
+* ``_lens_site``: ``(code, lasti)`` of the first frame outside asyncio and this
+  package, resolved to file/line only when reported (:func:`resolve_site`).
 
 The fast path adds no done-callback (each one costs a loop Handle). Completion is
 noticed when the server diffs: tasks still alive are found in asyncio's own registry,
@@ -34,10 +34,12 @@ from asyncio import tasks as _tasks
 
 __all__ = [
     "LensTask",
+    "RecordingLensTask",
     "Tracker",
     "task_id",
     "describe_exception",
     "is_internal_code",
+    "resolve_site",
     "FINISHED_REPORTED",
 ]
 
@@ -64,6 +66,9 @@ _EAGER_FACTORY = getattr(_tasks, "eager_task_factory", None)  # 3.12+
 # factory, which names every unnamed task 'None' (cpython#130033).
 _SET_NAME_NONE_BUG = (3, 13, 0) <= sys.version_info[:3] < (3, 13, 3)
 
+# asyncio's Future._state -> TaskState; a task freed while pending counts as cancelled.
+_RAW_STATES = {"FINISHED": "done", "CANCELLED": "cancelled", "PENDING": "cancelled"}
+
 #: ``_lens_seen`` value once a task was reported as finished.
 FINISHED_REPORTED = 2
 
@@ -71,23 +76,57 @@ _ids = itertools.count(1)
 _group_ids = itertools.count(1)
 _id_lock = threading.Lock()
 
-# Bounded cache: code object -> True if it belongs to asyncio or to this package.
-_internal_code = {}
+# filename -> True if it belongs to asyncio or to this package. Keyed by the filename,
+# not the code object: a str caches its hash, a code object hashes all its fields.
+_internal_files = {}
 
 # Where LensTask.__del__ records finished tasks; None while nobody consumes them.
 _deaths = None
 
 
+def _classify_file(filename):
+    r = filename.startswith(_ASYNCIO_DIR) or filename.startswith(_RUNTIME_DIR)
+    if len(_internal_files) > 4096:
+        _internal_files.clear()
+    _internal_files[filename] = r
+    return r
+
+
 def is_internal_code(code):
     """True if *code* belongs to asyncio or to this runtime."""
-    r = _internal_code.get(code)
+    fn = code.co_filename
+    r = _internal_files.get(fn)
     if r is None:
-        fn = code.co_filename
-        r = fn.startswith(_ASYNCIO_DIR) or fn.startswith(_RUNTIME_DIR)
-        if len(_internal_code) > 4096:
-            _internal_code.clear()
-        _internal_code[code] = r
+        r = _classify_file(fn)
     return r
+
+
+_lines_cache = {}
+
+
+def resolve_site(site):
+    """``{file, line}`` for a creation site ``(code, lasti)``, or None."""
+    if site is None:
+        return None
+    code, lasti = site
+    key = (id(code), lasti)
+    hit = _lines_cache.get(key)
+    if hit is not None and hit[0] is code:
+        return {"file": code.co_filename, "line": hit[1]}
+    line = None
+    try:
+        for start, end, ln in code.co_lines():
+            if start <= lasti < end:
+                line = ln
+                break
+    except Exception:  # noqa: BLE001
+        pass
+    if line is None:
+        line = code.co_firstlineno
+    if len(_lines_cache) > 8192:
+        _lines_cache.clear()
+    _lines_cache[key] = (code, line)  # the code object is kept so its id stays unique
+    return {"file": code.co_filename, "line": line}
 
 
 def _safe_text(fn, obj):
@@ -145,24 +184,6 @@ class LensTask(_Task):
 
     __slots__ = ("_lens_id", "_lens_parent", "_lens_group", "_lens_site", "_lens_seen", "_lens_coro")
 
-    def __del__(self, _task_del=_task_del):
-        try:
-            deaths = _deaths
-            if deaths is not None and self._lens_id is not None and self._lens_seen != FINISHED_REPORTED:
-                if self.done():
-                    state, exc = _final_state(self)
-                else:  # destroyed while pending
-                    state, exc = "cancelled", None
-                coro = self._coro
-                deaths.append((
-                    self._lens_id, self.get_name(), state, self._lens_parent, self._lens_group,
-                    _coro_name(coro) if coro is not None else self._lens_coro,
-                    self._lens_site, exc,
-                ))
-        except BaseException:  # noqa: BLE001 - never let the agent fail in a finalizer
-            pass
-        _task_del(self)
-
     if _SET_NAME_NONE_BUG:
         def set_name(self, value, _set_name=_Task.set_name):
             if value is None:
@@ -170,10 +191,49 @@ class LensTask(_Task):
             _set_name(self, value)
 
 
+
+class RecordingLensTask(LensTask):
+    """A LensTask that records its final state when freed (while a consumer is attached)."""
+
+    __slots__ = ()
+
+    def __del__(self, _task_del=_task_del, _getattr=getattr):
+        # Runs once per task, on the loop's thread: keep it lean. The raw state
+        # ('FINISHED'/'CANCELLED'/'PENDING') is mapped to a TaskState when drained.
+        try:
+            deaths = _deaths
+            seen = self._lens_seen
+            if deaths is not None and seen != FINISHED_REPORTED:
+                tid = self._lens_id
+                state = self._state
+                exc = None
+                if state == "FINISHED":
+                    e = self._exception
+                    if e is not None:
+                        state = "failed"
+                        exc = describe_exception(e)
+                    elif not seen:
+                        # Succeeded and freed before any collection saw it: not worth
+                        # the cost of a record (task churn would pay it per task).
+                        tid = None
+                if tid is not None:
+                    coro = self._coro
+                    deaths.append((
+                        tid, self.get_name(), state, self._lens_parent, self._lens_group,
+                        self._lens_coro if coro is None else _getattr(coro, "__qualname__", ""),
+                        self._lens_site, exc,
+                    ))
+        except BaseException:  # noqa: BLE001 - never let the agent fail in a finalizer
+            pass
+        _task_del(self)
+
+
 # Programs print tasks and their messages name the class ("Task exception was never
 # retrieved", "<Task pending name=...>"): look like asyncio's own Task there.
-LensTask.__name__ = LensTask.__qualname__ = "Task"
-LensTask.__module__ = _Task.__module__
+for _cls in (LensTask, RecordingLensTask):
+    _cls.__name__ = _cls.__qualname__ = "Task"
+    _cls.__module__ = _Task.__module__
+del _cls
 
 
 def _assign_id(task):
@@ -214,23 +274,27 @@ def _group_id(tg):
     return gid
 
 
+def _group_of_frame(f):
+    try:
+        return _group_id(f.f_locals["self"])
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def _creation_info(depth):
-    """(group id, (code, lineno)) from the frames above the factory."""
+    """(group id, (code, lasti)) from the frames above the caller's caller."""
     group = None
-    f = _getframe(depth)
+    f = _getframe(depth + 1)
     n = 0
     while f is not None and n < 64:
         code = f.f_code
-        r = _internal_code.get(code)
+        r = _internal_files.get(code.co_filename)
         if r is None:
-            r = is_internal_code(code)
+            r = _classify_file(code.co_filename)
         if not r:
-            return group, (code, f.f_lineno)
+            return group, (code, f.f_lasti)
         if code is _TG_CREATE_CODE and group is None:
-            try:
-                group = _group_id(f.f_locals["self"])
-            except Exception:  # noqa: BLE001
-                pass
+            group = _group_of_frame(f)
         f = f.f_back
         n += 1
     return group, None
@@ -240,11 +304,15 @@ def _make_factory(tracker):
     """The factory installed on every loop; composes with the program's factory."""
     eager_factory = _EAGER_FACTORY
     ids = _ids
+    internal_files = _internal_files
+    tg_create_code = _TG_CREATE_CODE
 
     def asyncio_lens_task_factory(loop, coro, **kwargs):
+        # The hot path: one call per task. No done-callback, no frame locals (except
+        # TaskGroup.create_task's self), no line numbers (f_lasti is resolved later).
         user_factory = loop.__dict__.get("_asyncio_lens_user_factory")
         if user_factory is None or user_factory is eager_factory:
-            task = _new(LensTask)
+            task = _new(LensTask if _deaths is None else RecordingLensTask)
             task._lens_id = next(ids)
             task._lens_seen = 0
             task._lens_coro = None
@@ -257,17 +325,39 @@ def _make_factory(tracker):
                         task._lens_parent = parent._lens_id
                     except AttributeError:
                         task._lens_parent = _assign_id(parent)
-                task._lens_group, task._lens_site = _creation_info(2)
+                # The creation site: first frame outside asyncio and this package.
+                group = site = None
+                # Frame 1 is always BaseEventLoop.create_task: skip it (each frame
+                # object the walk touches costs an allocation on 3.11+).
+                f = _getframe(2)
+                n = 0
+                while f is not None and n < 64:
+                    code = f.f_code
+                    internal = internal_files.get(code.co_filename)
+                    if internal is None:
+                        internal = _classify_file(code.co_filename)
+                    if not internal:
+                        site = (code, f.f_lasti)
+                        break
+                    if code is tg_create_code and group is None:
+                        group = _group_of_frame(f)
+                    f = f.f_back
+                    n += 1
+                del f
+                task._lens_group = group
+                task._lens_site = site
                 if user_factory is not None:
                     task._lens_coro = _coro_name(coro)
             except Exception:  # noqa: BLE001 - contain agent faults
                 task._lens_parent = task._lens_group = task._lens_site = None
                 tracker._fault("factory")
             try:
-                if user_factory is None:
+                if user_factory is not None:
+                    _task_init(task, coro, loop=loop, eager_start=True, **kwargs)
+                elif kwargs:
                     _task_init(task, coro, loop=loop, **kwargs)
                 else:
-                    _task_init(task, coro, loop=loop, eager_start=True, **kwargs)
+                    _task_init(task, coro, loop=loop)
             except BaseException:
                 task._lens_id = None  # half-built: __del__ must not report it
                 raise
@@ -276,7 +366,7 @@ def _make_factory(tracker):
         # The program's own factory: let it build the task, then attach our data.
         try:
             parent = _current_task(loop)
-            group, site = _creation_info(2)
+            group, site = _creation_info(1)
         except Exception:  # noqa: BLE001
             parent = group = site = None
             tracker._fault("factory")
@@ -377,7 +467,11 @@ class Tracker:
             _deaths = collections.deque(maxlen=max(self.history_size, 10000))
 
     def drain_deaths(self):
-        """Final states recorded since the last call, as raw tuples, oldest first."""
+        """Final states recorded since the last call, oldest first.
+
+        Tuples (id, name, state, parent, group, coro name, site, exception text) where
+        state is a TaskState.
+        """
         deaths = _deaths
         out = []
         if deaths is None:
@@ -385,9 +479,13 @@ class Tracker:
         pop = deaths.popleft
         while True:
             try:
-                out.append(pop())
+                rec = pop()
             except IndexError:
                 return out
+            state = _RAW_STATES.get(rec[2])
+            if state is not None:
+                rec = rec[:2] + (state,) + rec[3:]
+            out.append(rec)
 
     def loops(self):
         return list(self._loops)
