@@ -1,0 +1,37 @@
+"""Фабрика «жадных» задач (Python 3.12+): задача начинает выполняться прямо внутри create_task()."""
+import asyncio
+import sys
+
+if sys.version_info < (3, 12):
+    print("This snippet needs Python 3.12+ (asyncio.eager_task_factory); this is Python %d.%d." % sys.version_info[:2])
+    sys.exit(0)
+
+CACHE = {"home": "<home, cached>"}
+
+
+async def fetch(page: str) -> str:
+    print(f"  fetch({page}) starts")
+    if page in CACHE:
+        return CACHE[page]  # lens: stop here
+    await asyncio.sleep(0.5)  # первая настоящая приостановка: дальше это обычная задача
+    return f"<{page}, downloaded>"
+
+
+async def demo() -> None:
+    for page in ("home", "about"):
+        task = asyncio.create_task(fetch(page))
+        print(f"  create_task({page}) returned; done: {task.done()}")
+        print("  result:", await task)
+
+
+async def main() -> None:
+    print("default task factory:")
+    await demo()
+    print("eager task factory:")
+    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)
+    # то же самое: set_task_factory(asyncio.create_eager_task_factory(asyncio.Task))
+    await demo()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
