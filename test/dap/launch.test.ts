@@ -31,6 +31,14 @@ function waitForTasks(h: Harness, predicate: (m: TaskTreeModel) => boolean): Pro
   });
 }
 
+/** Both end events, listened for before they can arrive (they come in one burst). */
+function endOfSession(h: Harness) {
+  return {
+    exited: h.client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>,
+    terminated: h.client.waitForEvent('terminated'),
+  };
+}
+
 describe.each(pythons)('Python $version', ({ path: python }) => {
   let h: Harness;
   beforeEach(async () => {
@@ -43,7 +51,7 @@ describe.each(pythons)('Python $version', ({ path: python }) => {
   it('streams the tasks, answers a snapshot with parents and where each waits, and reports the exit code', async () => {
     const release = join(mkdtempSync(join(tmpdir(), 'lens-dap-')), 'release');
     const program = join(FIXTURES, 'named_tasks.py');
-    const exited = h.client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    const { exited, terminated } = endOfSession(h);
     await launch(h.client, { program, args: [release], python });
 
     const wanted = ['crawler', 'watcher', 'fetch-1', 'fetch-2'];
@@ -62,40 +70,40 @@ describe.each(pythons)('Python $version', ({ path: python }) => {
       expect(task.coro).toBe('fetch');
       expect(task.state).toBe('pending');
       const userFrames = task.chain.filter((f) => f.file === program);
-      expect(userFrames.at(-1), `${name} waits in fetch()`).toMatchObject({ name: 'fetch', line: 17 });
+      expect(userFrames.at(-1), `${name} waits in fetch()`).toMatchObject({ name: 'fetch', line: 16 });
     }
-    expect(byName.get('crawler')!.chain.filter((f) => f.file === program).at(-1)).toMatchObject({ name: 'crawl', line: 23 });
+    expect(byName.get('crawler')!.chain.filter((f) => f.file === program).at(-1)).toMatchObject({ name: 'crawl', line: 22 });
 
     writeFileSync(release, '');
     const { body } = await exited;
     expect(body.exitCode).toBe(7);
-    await h.client.waitForEvent('terminated');
+    await terminated;
     expect(h.output('stdout')).toBe('fixture started\nresults [10, 20]\n');
   });
 
   it('forwards stdout and stderr as UTF-8, passes args, and keeps the token from the program', async () => {
-    const exited = h.client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    const { exited, terminated } = endOfSession(h);
     await launch(h.client, { program: join(FIXTURES, 'output.py'), args: ['a b', '--flag'], python });
     expect((await exited).body.exitCode).toBe(0);
-    await h.client.waitForEvent('terminated');
+    await terminated;
     expect(h.output('stdout')).toBe("hello stdout: naïve café ✓\nargv ['a b', '--flag']\ntoken visible: False\n");
     expect(h.output('stderr')).toBe('hello stderr\n');
   });
 
   it('a syntax error in the program prints like python and exits 1', async () => {
-    const exited = h.client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    const { exited, terminated } = endOfSession(h);
     await launch(h.client, { program: join(FIXTURES, 'syntax_error.py'), python });
     expect((await exited).body.exitCode).toBe(1);
-    await h.client.waitForEvent('terminated');
+    await terminated;
     expect(h.output('stderr')).toMatch(/syntax_error\.py", line 2[\s\S]*SyntaxError/);
     expect(h.output('stdout')).toBe('');
   });
 
   it('an uncaught exception prints its traceback without runtime frames and exits 1', async () => {
-    const exited = h.client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    const { exited, terminated } = endOfSession(h);
     await launch(h.client, { program: join(FIXTURES, 'raises.py'), python });
     expect((await exited).body.exitCode).toBe(1);
-    await h.client.waitForEvent('terminated');
+    await terminated;
     const stderr = h.output('stderr');
     expect(stderr).toMatch(/^Traceback \(most recent call last\):/);
     expect(stderr).toMatch(/ValueError: boom from the fixture\n$/);
@@ -103,10 +111,10 @@ describe.each(pythons)('Python $version', ({ path: python }) => {
   });
 
   it('os._exit(3) ends the session with exit code 3 and keeps the output', async () => {
-    const exited = h.client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    const { exited, terminated } = endOfSession(h);
     await launch(h.client, { program: join(FIXTURES, 'os_exit.py'), python });
     expect((await exited).body.exitCode).toBe(3);
-    await h.client.waitForEvent('terminated');
+    await terminated;
     expect(h.output('stdout')).toBe('about to os._exit(3)\n');
     expect(h.output('stderr')).toBe('stderr line\n');
     expect(h.output('console')).toMatch(/exited with code 3/);
@@ -140,8 +148,8 @@ describe('bad launch configurations get a clear error', () => {
     ['no program at all', { python }, /"program" must be the path of a Python file/],
   ])('%s', async (_what, args, message) => {
     await h.client.initializeRequest();
-    const launched = h.client.launchRequest(args as DebugProtocol.LaunchRequestArguments);
+    const refused = expect(h.client.launchRequest(args as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(message);
     await h.client.configurationDoneRequest();
-    await expect(launched).rejects.toThrow(message);
+    await refused;
   });
 });
