@@ -186,8 +186,11 @@ class LensTask(_Task):
 
     if _SET_NAME_NONE_BUG:
         def set_name(self, value, _set_name=_Task.set_name):
-            if value is None:
-                return  # cpython#130033: keep the default 'Task-N'
+            # cpython#130033: create_task names every task made by a custom factory
+            # 'None'. Undo that for tasks made because of our factory (not for the
+            # eager factory the program chose: plain 3.13.0 shows 'None' there too).
+            if value is None and self._lens_coro is None:
+                return
             _set_name(self, value)
 
 

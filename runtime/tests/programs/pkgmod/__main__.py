@@ -1,0 +1,5 @@
+import sys
+
+print("pkgmod main", __name__, sys.argv[1:])
+if "--fail" in sys.argv:
+    raise SystemError("module failed")

@@ -1,0 +1,4 @@
+print("never runs")
+
+def broken(:
+    pass
