@@ -23,12 +23,33 @@ export const Requests = {
   programStart: 'program/start',
   tasksSnapshot: 'tasks/snapshot',
   tasksSubscribe: 'tasks/subscribe',
+  tasksCancel: 'tasks/cancel',
+  // The debugger engine (issue 4). Sent before `program/start` to configure, any time after.
+  debugConfigure: 'debug/configure',
+  debugSetBreakpoints: 'debug/setBreakpoints',
+  debugSetExceptionBreakpoints: 'debug/setExceptionBreakpoints',
+  debugThreads: 'debug/threads',
+  debugContinue: 'debug/continue',
+  debugPause: 'debug/pause',
+  debugStep: 'debug/step',
+  debugStepInTargets: 'debug/stepInTargets',
+  debugStackTrace: 'debug/stackTrace',
+  debugTaskStack: 'debug/taskStack',
+  debugScopes: 'debug/scopes',
+  debugVariables: 'debug/variables',
+  debugEvaluate: 'debug/evaluate',
+  debugSetVariable: 'debug/setVariable',
+  debugExceptionInfo: 'debug/exceptionInfo',
 } as const;
 
 /** Notifications sent by the runtime. */
 export const Notifications = {
   hello: 'hello',
   tasksChanged: 'tasks/changed',
+  debugStopped: 'debug/stopped',
+  debugContinued: 'debug/continued',
+  debugThread: 'debug/thread',
+  debugOutput: 'debug/output',
 } as const;
 
 export const TASK_STATES = ['pending', 'running', 'done', 'cancelled', 'failed'] as const;
@@ -130,6 +151,136 @@ export interface TasksChangedParams {
 
 export const TASKS_CHANGED_KEYS = ['seq', 'time', 'reset', 'tasks', 'finished'] as const satisfies readonly (keyof TasksChangedParams)[];
 
+// ── Debugger engine ────────────────────────────────────────────────────────────────────
+// Ids: `threadId` is a small integer the runtime assigns to each Python thread (1 = the main
+// thread). `frameId` and `ref` (variables reference) are positive integers, valid only until
+// the program resumes. Lines are 1-based.
+
+export interface DebugConfigureParams {
+  /** Never stop in the standard library, asyncio, site-packages or the runtime. */
+  justMyCode: boolean;
+  stopOnEntry: boolean;
+}
+
+export interface SourceBreakpoint {
+  line: number;
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+}
+
+export interface SetBreakpointsParams {
+  /** Absolute path of the source file. */
+  file: string;
+  breakpoints: SourceBreakpoint[];
+}
+
+export interface BreakpointResult {
+  /** Same order as the request. */
+  id: number;
+  verified: boolean;
+  /** The line actually used: the nearest executable line at or after the requested one. */
+  line: number;
+  message?: string;
+}
+
+/** 'raised' | 'uncaught' | 'userUncaught' | 'taskFailed' (a task failed and nobody awaited it). */
+export const EXCEPTION_FILTERS = ['raised', 'uncaught', 'userUncaught', 'taskFailed'] as const;
+export type ExceptionFilter = (typeof EXCEPTION_FILTERS)[number];
+
+export interface ThreadInfo {
+  id: number;
+  name: string;
+}
+
+export type StepKind = 'over' | 'into' | 'out';
+
+export interface StepParams {
+  threadId: number;
+  kind: StepKind;
+  /** For `into`: one of the ids from `debug/stepInTargets`. */
+  targetId?: number;
+}
+
+export interface FrameInfo {
+  id: number;
+  name: string;
+  file: string;
+  line: number;
+  column: number;
+  /** 'label' for a separator such as "awaited by Task 'album'"; 'subtle' for asyncio internals. */
+  hint?: 'normal' | 'label' | 'subtle';
+}
+
+export interface StackTraceResult {
+  frames: FrameInfo[];
+  total: number;
+}
+
+export interface ScopeInfo {
+  name: string;
+  ref: number;
+  expensive: boolean;
+}
+
+export interface VariableInfo {
+  name: string;
+  /** Safe repr: a raising `__repr__` shows the error, a huge one is truncated. */
+  value: string;
+  type: string;
+  /** > 0 when the value has children. */
+  ref: number;
+  named?: number;
+  indexed?: number;
+  /** Expression that evaluates to this value in the frame (for "Copy as Expression"). */
+  evaluateName?: string;
+}
+
+export interface EvaluateParams {
+  expression: string;
+  frameId?: number;
+  context: 'hover' | 'watch' | 'repl' | 'clipboard';
+  /** Give up after this long; the evaluation is interrupted and an error returned. */
+  timeoutMs: number;
+}
+
+export interface EvaluateResult {
+  result: string;
+  type: string;
+  ref: number;
+}
+
+export interface ExceptionInfoResult {
+  exceptionId: string;
+  description: string;
+  breakMode: 'always' | 'unhandled' | 'userUnhandled';
+  typeName: string;
+  message: string;
+  stackTrace: string;
+}
+
+export interface StoppedParams {
+  reason: 'breakpoint' | 'step' | 'pause' | 'exception' | 'entry' | 'function breakpoint';
+  threadId: number;
+  description?: string;
+  text?: string;
+  hitBreakpointIds?: number[];
+  /** The asyncio task running on the stopped thread, if any. */
+  taskId?: number | null;
+}
+
+export interface OutputParams {
+  category: 'console' | 'important';
+  output: string;
+  file?: string;
+  line?: number;
+}
+
+export interface CancelTaskParams {
+  id: number;
+  message?: string;
+}
+
 /** Everything the Python mirror must agree with, in plain JSON. */
 export function describeProtocol() {
   return {
@@ -141,5 +292,6 @@ export function describeProtocol() {
     taskKeys: [...TASK_KEYS].sort(),
     snapshotKeys: [...SNAPSHOT_KEYS].sort(),
     tasksChangedKeys: [...TASKS_CHANGED_KEYS].sort(),
+    exceptionFilters: [...EXCEPTION_FILTERS],
   };
 }

@@ -21,6 +21,8 @@ __all__ = [
     "TASK_KEYS",
     "SNAPSHOT_KEYS",
     "TASKS_CHANGED_KEYS",
+    "TASKS_CANCEL",
+    "EXCEPTION_FILTERS",
     "describe",
 ]
 
@@ -34,11 +36,29 @@ INITIALIZE = "initialize"
 PROGRAM_START = "program/start"
 TASKS_SNAPSHOT = "tasks/snapshot"
 TASKS_SUBSCRIBE = "tasks/subscribe"
+TASKS_CANCEL = "tasks/cancel"
 REQUESTS = {
     "initialize": INITIALIZE,
     "programStart": PROGRAM_START,
     "tasksSnapshot": TASKS_SNAPSHOT,
     "tasksSubscribe": TASKS_SUBSCRIBE,
+    "tasksCancel": TASKS_CANCEL,
+    # The debugger engine.
+    "debugConfigure": "debug/configure",
+    "debugSetBreakpoints": "debug/setBreakpoints",
+    "debugSetExceptionBreakpoints": "debug/setExceptionBreakpoints",
+    "debugThreads": "debug/threads",
+    "debugContinue": "debug/continue",
+    "debugPause": "debug/pause",
+    "debugStep": "debug/step",
+    "debugStepInTargets": "debug/stepInTargets",
+    "debugStackTrace": "debug/stackTrace",
+    "debugTaskStack": "debug/taskStack",
+    "debugScopes": "debug/scopes",
+    "debugVariables": "debug/variables",
+    "debugEvaluate": "debug/evaluate",
+    "debugSetVariable": "debug/setVariable",
+    "debugExceptionInfo": "debug/exceptionInfo",
 }
 
 # Notifications sent by the runtime.
@@ -47,7 +67,14 @@ TASKS_CHANGED = "tasks/changed"
 NOTIFICATIONS = {
     "hello": HELLO,
     "tasksChanged": TASKS_CHANGED,
+    "debugStopped": "debug/stopped",
+    "debugContinued": "debug/continued",
+    "debugThread": "debug/thread",
+    "debugOutput": "debug/output",
 }
+
+#: Exception breakpoint filters the engine understands.
+EXCEPTION_FILTERS = ("raised", "uncaught", "userUncaught", "taskFailed")
 
 TASK_STATES = ("pending", "running", "done", "cancelled", "failed")
 
@@ -78,4 +105,5 @@ def describe():
         "taskKeys": _js_sorted(TASK_KEYS),
         "snapshotKeys": _js_sorted(SNAPSHOT_KEYS),
         "tasksChangedKeys": _js_sorted(TASKS_CHANGED_KEYS),
+        "exceptionFilters": list(EXCEPTION_FILTERS),
     }
