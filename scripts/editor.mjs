@@ -7,8 +7,8 @@
 //      then stops code-server's whole process group.
 //
 // Port: $ASYNCIO_LENS_PORT, else $PORT, else 18080. Cache root: $ASYNCIO_LENS_E2E_ROOT, else
-// ${XDG_CACHE_HOME:-~/.cache}/asyncio-lens-e2e. `node scripts/editor.mjs --smoke` starts, checks that the
-// workbench answers and the extension is installed, and stops (for CI).
+// ${XDG_CACHE_HOME:-~/.cache}/asyncio-lens-e2e. `node scripts/editor.mjs --smoke` starts, opens the workbench in
+// headless Chromium, runs the extension's "Open asyncio Course" command from the palette, and stops (for CI).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -32,6 +32,51 @@ function run(cmd, args, what, opts = {}) {
   return r;
 }
 const status = (url) => new Promise((res) => { http.get(url, (r) => { r.resume(); res(r.statusCode); }).on('error', () => res(0)); });
+
+// --smoke: open the served workbench in headless Chromium, run "Asyncio Lens: Open asyncio Course" from the command
+// palette (proves the installed .vsix activates) and save test/editor/screenshots/served-course.png.
+async function smoke(url) {
+  const { createRequire } = await import('node:module');
+  const { chromium } = createRequire(import.meta.url)('playwright-core');
+  const browser = await chromium.launch({ executablePath: env.chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const shots = path.join(REPO, 'test', 'editor', 'screenshots');
+  fs.mkdirSync(shots, { recursive: true });
+  let page; let step = 'open the workbench';
+  try {
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+    await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60000 });
+    const title = 'Asyncio Lens: Open asyncio Course';
+    step = `find "${title}" in the command palette`;
+    // The palette lists the commands known when it opens, and extensions register a little after the workbench
+    // shows: reopen it until the command is there (60 s deadline).
+    const input = page.locator('.quick-input-widget input');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    for (const end = Date.now() + 60000; ;) {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      await input.fill('>' + title);
+      try { await row.waitFor({ timeout: 3000 }); break; } catch (e) { if (Date.now() > end) throw e; }
+      await page.keyboard.press('Escape');
+    }
+    await page.keyboard.press('Enter');
+    step = 'see the course walkthrough open';
+    try {
+      await page.locator('.gettingStartedContainer', { hasText: 'Learn asyncio with Asyncio Lens' }).first().waitFor({ timeout: 20000 });
+    } catch (e) {
+      const tab = await page.locator('.tabs-container .tab.active').first().innerText().catch(() => '?');
+      throw new Error(`the active tab is "${tab.trim()}", not the course. ${e.message}`);
+    }
+    await page.screenshot({ path: path.join(shots, 'served-course.png') });
+    log(`smoke: ${url} serves the workbench; "${title}" opened the course (test/editor/screenshots/served-course.png)`);
+    return true;
+  } catch (e) {
+    if (page) await page.screenshot({ path: path.join(shots, 'served-smoke-failed.png') }).catch(() => {});
+    throw new Error(`could not ${step} (screenshot test/editor/screenshots/served-smoke-failed.png): ${e.message}`);
+  } finally {
+    await browser.close();
+  }
+}
 
 run('bash', [path.join(REPO, 'test', 'editor', 'setup.sh')], 'test/editor/setup.sh');
 const env = JSON.parse(fs.readFileSync(path.join(ROOT, 'env.json'), 'utf8'));
@@ -93,9 +138,9 @@ if (!up) { console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-15)
 else {
   const url = `http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(folder)}`;
   if (SMOKE) {
-    const code = await status(url);
-    log(`smoke: GET ${url} -> ${code}`);
-    stop(code === 200 ? 0 : 1);
+    let ok = false;
+    try { ok = await smoke(url); } catch (e) { log(`smoke FAILED: ${e.message.split('\n')[0]}`); }
+    stop(ok ? 0 : 1);
   } else {
     console.log(`\nAsyncio Lens in VS Code (code-server ${env.csVersion}): ${url}\n(logs: ${logFile}; Ctrl+C to stop)\n`);
   }

@@ -192,7 +192,8 @@ function makeUi(page, uiDir) {
         if (!fn) throw new Error(`unknown UI op ${req.op}`);
         result = { ok: true, value: await fn(req) };
       } catch (e) {
-        result = { ok: false, error: String((e && e.message) || e).split('\n').slice(0, 6).join('\n') };
+        // first line only, without Playwright's ANSI colours and call log
+        result = { ok: false, error: String((e && e.message) || e).replace(/\x1b\[[0-9;]*m/g, '').split('\n')[0] };
         try { result.screenshot = await shot(`failed-${id}-${req.op}`); } catch {}
       }
       result.ms = Date.now() - started;

@@ -177,6 +177,23 @@ exports.run = async function run() {
     }
   });
 
+  // First walkthrough of the session, the way a user opens the course. (VS Code builds a first Welcome page before
+  // the extension walkthroughs are registered; asked for one it does not know yet, it shows its own first
+  // walkthrough instead. The command has to cope with that.)
+  await test('asyncioLens.openWalkthrough opens the course (first walkthrough of the session)', async () => {
+    await api();
+    await vscode.commands.executeCommand('asyncioLens.openWalkthrough');
+    try {
+      await ui({ op: 'waitText', selector: '.gettingStartedContainer', text: WALKTHROUGH_TITLE, timeoutMs: 15 * S });
+    } catch (e) {
+      let tab = '?';
+      try { tab = (await ui({ op: 'texts', selector: '.tabs-container .tab.active' })).texts.join(' | '); } catch {}
+      throw new Error(`the course did not show; the active tab is "${tab.trim()}". ${e.message}`);
+    }
+    await ui({ op: 'screenshot', name: 'course-from-command' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   await test('the walkthrough opens', async () => {
     await api();
     // On a fresh profile the first Welcome page can be built before the extension walkthroughs are registered, and
@@ -189,12 +206,6 @@ exports.run = async function run() {
     await ui({ op: 'waitText', selector: '.gettingStartedContainer .getting-started-step', text: 'Coroutines', timeoutMs: 10 * S });
     await ui({ op: 'waitText', selector: '.gettingStartedContainer .getting-started-step.expanded', text: 'Open snippet', timeoutMs: 10 * S });
     await ui({ op: 'screenshot', name: 'walkthrough' });
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  await test('asyncioLens.openWalkthrough opens the course', async () => {
-    await vscode.commands.executeCommand('asyncioLens.openWalkthrough');
-    await ui({ op: 'waitText', selector: '.gettingStartedContainer', text: WALKTHROUGH_TITLE, timeoutMs: 20 * S });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
