@@ -142,7 +142,7 @@ def _safe_text(fn, obj):
 def describe_exception(exc, limit=500):
     """``"TypeName: message"`` for *exc*, never raising, at most about *limit* chars."""
     try:
-        name = type(exc).__qualname__
+        name = type(exc).__name__
     except BaseException:  # noqa: BLE001
         name = "Exception"
     msg = _safe_text(str, exc)

@@ -1,0 +1,67 @@
+"""The Python mirror agrees with debug-adapter/agentProtocol.ts (read as text here;
+a vitest test on the TypeScript side compares describe() with describeProtocol())."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from asyncio_lens import _protocol
+
+TS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                  "debug-adapter", "agentProtocol.ts")
+
+
+def ts_source():
+    if not os.path.exists(TS):
+        pytest.skip("debug-adapter/agentProtocol.ts is not in this checkout")
+    with open(TS, encoding="utf-8") as f:
+        return f.read()
+
+
+def ts_string_list(src, const):
+    m = re.search(r"export const %s = \[(.*?)\]" % const, src, re.S)
+    assert m, const
+    return re.findall(r"'([^']*)'", m.group(1))
+
+
+def ts_object_values(src, const):
+    m = re.search(r"export const %s = \{(.*?)\}" % const, src, re.S)
+    assert m, const
+    return re.findall(r":\s*'([^']*)'", m.group(1))
+
+
+def test_describe_matches_the_typescript_definition():
+    src = ts_source()
+    d = _protocol.describe()
+    assert d["version"] == int(re.search(r"PROTOCOL_VERSION = (\d+);", src).group(1))
+    assert d["tokenEnv"] == re.search(r"TOKEN_ENV = '([^']*)'", src).group(1)
+    assert d["requests"] == sorted(ts_object_values(src, "Requests"))
+    assert d["notifications"] == sorted(ts_object_values(src, "Notifications"))
+    assert d["taskStates"] == ts_string_list(src, "TASK_STATES")
+    assert d["taskKeys"] == sorted(ts_string_list(src, "TASK_KEYS"))
+    assert d["snapshotKeys"] == sorted(ts_string_list(src, "SNAPSHOT_KEYS"))
+    assert d["tasksChangedKeys"] == sorted(ts_string_list(src, "TASKS_CHANGED_KEYS"))
+
+
+def test_describe_from_the_command_the_vitest_test_runs():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run(
+        [sys.executable, "-c",
+         "import json,sys; sys.path.insert(0,'runtime'); from asyncio_lens._protocol import describe; "
+         "print(json.dumps(describe()))"],
+        cwd=root, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == _protocol.describe()
+    assert out.stderr == ""
+
+
+def test_every_runtime_module_declares_all():
+    import importlib
+    for name in ("_cli", "_launch", "_tracker", "_snapshot", "_jsonrpc", "_server", "_protocol"):
+        mod = importlib.import_module("asyncio_lens." + name)
+        assert isinstance(mod.__all__, list), name
+        for sym in mod.__all__:
+            assert hasattr(mod, sym), (name, sym)

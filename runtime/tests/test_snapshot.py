@@ -1,0 +1,383 @@
+"""Snapshots taken from another thread while real asyncio programs are suspended."""
+
+import asyncio
+import json
+import sys
+import threading
+
+import pytest
+
+from asyncio_lens._protocol import SNAPSHOT_KEYS, TASK_KEYS, TASK_STATES
+from asyncio_lens._snapshot import Collector, Differ
+from asyncio_lens._tracker import Tracker, task_id
+
+HAS_TG = hasattr(asyncio, "TaskGroup")
+
+
+@pytest.fixture
+def collector():
+    tr = Tracker()
+    tr.install()
+    tr.start_recording()
+    yield Collector(tr)
+    tr.close()
+
+
+def line():
+    return sys._getframe(1).f_lineno
+
+
+async def snapshot_from_thread(collector):
+    """Let every task reach its wait, then snapshot from a worker thread.
+
+    The thread starts only once this task is suspended (a call_soon callback runs
+    after the task yields), so no task is running while it reads.
+    """
+    for _ in range(5):
+        await asyncio.sleep(0)
+    loop = asyncio.get_running_loop()
+    suspended = threading.Event()
+
+    def work():
+        suspended.wait()
+        return collector.snapshot()
+
+    fut = loop.run_in_executor(None, work)
+    loop.call_soon(suspended.set)
+    return await fut
+
+
+def by_name(snap, name):
+    found = [t for t in snap["tasks"] if t["name"] == name]
+    assert len(found) == 1, (name, [t["name"] for t in snap["tasks"]])
+    return found[0]
+
+
+def check_shape(snap):
+    assert sorted(snap) == sorted(SNAPSHOT_KEYS)
+    json.dumps(snap)  # JSON-serialisable
+    for t in snap["tasks"] + snap["history"]:
+        assert list(t) == list(TASK_KEYS)
+        assert t["state"] in TASK_STATES
+        assert isinstance(t["id"], int)
+        for frame in t["chain"]:
+            assert sorted(frame) == ["file", "line", "name"]
+
+
+def test_waiting_on_kinds_chain_and_awaited_by(collector):
+    lines = {}
+
+    async def sleeper():
+        lines["sleep"] = line() + 1
+        await asyncio.sleep(30)
+
+    async def sleeper_outer():
+        lines["outer"] = line() + 1
+        await sleeper()
+
+    async def getter(q):
+        await q.get()
+
+    async def putter(q):
+        await q.put(2)
+
+    async def locker(lock):
+        async with lock:
+            pass
+
+    async def event_waiter(ev):
+        await ev.wait()
+
+    async def future_waiter(fut):
+        await fut
+
+    async def task_waiter(t):
+        await t
+
+    async def gatherer(ev):
+        await asyncio.gather(event_waiter(ev), event_waiter(ev))
+
+    async def grouped(ev):
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(event_waiter(ev), name="g1")
+            tg.create_task(event_waiter(ev), name="g2")
+
+    async def threaded(release):
+        await asyncio.to_thread(release.wait)
+
+    async def main():
+        release = threading.Event()
+        ev = asyncio.Event()
+        q_empty, q_full = asyncio.Queue(), asyncio.Queue(maxsize=1)
+        q_full.put_nowait(1)
+        lock = asyncio.Lock()
+        await lock.acquire()
+        fut = asyncio.get_running_loop().create_future()
+        s = asyncio.create_task(sleeper_outer(), name="sleeper")
+        tasks = [
+            s,
+            asyncio.create_task(getter(q_empty), name="getter"),
+            asyncio.create_task(putter(q_full), name="putter"),
+            asyncio.create_task(locker(lock), name="locker"),
+            asyncio.create_task(event_waiter(ev), name="event"),
+            asyncio.create_task(future_waiter(fut), name="future"),
+            asyncio.create_task(task_waiter(s), name="awaiter"),
+            asyncio.create_task(gatherer(ev), name="gatherer"),
+            asyncio.create_task(threaded(release), name="threaded"),
+        ]
+        if HAS_TG:
+            tasks.append(asyncio.create_task(grouped(ev), name="grouped"))
+        try:
+            return await snapshot_from_thread(collector), asyncio.current_task()
+        finally:
+            release.set()
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    snap, me = asyncio.run(main())
+    check_shape(snap)
+    main_info = by_name(snap, me.get_name())
+    assert main_info["state"] == "pending"
+    assert main_info["waiting_on"]["kind"] == "thread"
+
+    s = by_name(snap, "sleeper")
+    assert s["waiting_on"]["kind"] == "sleep"
+    left = float(s["waiting_on"]["detail"].split()[0])
+    assert 25 < left <= 30 and s["waiting_on"]["detail"].endswith(" s left")
+    names = [f["name"] for f in s["chain"]]
+    assert names[:2] == ["test_waiting_on_kinds_chain_and_awaited_by.<locals>.sleeper_outer",
+                         "test_waiting_on_kinds_chain_and_awaited_by.<locals>.sleeper"]
+    assert names[-1] == "sleep"
+    assert s["chain"][0] == {"name": names[0], "file": __file__, "line": lines["outer"]}
+    assert s["chain"][1]["file"] == __file__ and s["chain"][1]["line"] == lines["sleep"]
+    assert s["parent"] == task_id(me)
+    assert s["created_at"]["file"] == __file__
+
+    assert by_name(snap, "getter")["waiting_on"]["kind"] == "queue.get"
+    assert by_name(snap, "getter")["waiting_on"]["detail"] == "Queue (0 items)"
+    assert by_name(snap, "putter")["waiting_on"]["kind"] == "queue.put"
+    assert by_name(snap, "putter")["waiting_on"]["detail"] == "Queue (1 item, maxsize 1)"
+    assert by_name(snap, "locker")["waiting_on"]["kind"] == "lock"
+    assert by_name(snap, "locker")["waiting_on"]["detail"] == "Lock (locked, 1 waiter)"
+    assert by_name(snap, "event")["waiting_on"]["kind"] == "event"
+    assert by_name(snap, "future")["waiting_on"] == {"kind": "future", "detail": "Future", "tasks": []}
+    assert by_name(snap, "threaded")["waiting_on"]["kind"] == "thread"
+
+    aw = by_name(snap, "awaiter")
+    assert aw["waiting_on"]["kind"] == "task"
+    assert aw["waiting_on"]["tasks"] == [s["id"]]
+    assert s["awaited_by"] == [aw["id"]]
+
+    g = by_name(snap, "gatherer")
+    assert g["waiting_on"]["kind"] == "gather"
+    kids = g["waiting_on"]["tasks"]
+    assert len(kids) == 2
+    for kid in kids:
+        k = [t for t in snap["tasks"] if t["id"] == kid][0]
+        assert k["parent"] == g["id"]
+        assert k["awaited_by"] == [g["id"]]
+        assert k["waiting_on"]["kind"] == "event"
+
+    if HAS_TG:
+        grp = by_name(snap, "grouped")
+        assert grp["waiting_on"]["kind"] == "taskgroup"
+        g1, g2 = by_name(snap, "g1"), by_name(snap, "g2")
+        assert grp["waiting_on"]["tasks"] == sorted([g1["id"], g2["id"]])
+        assert g1["group"] is not None and g1["group"] == g2["group"]
+        assert g1["parent"] == grp["id"] and g1["awaited_by"] == [grp["id"]]
+        assert grp["group"] is None
+
+
+def test_running_task_has_no_chain(collector):
+    async def main():
+        result = {}
+        t = threading.Thread(target=lambda: result.update(snap=collector.snapshot()))
+        t.start()
+        t.join()  # blocks the loop: this task is the running one
+        return result["snap"], asyncio.current_task()
+
+    snap, me = asyncio.run(main())
+    info = by_name(snap, me.get_name())
+    assert info["state"] == "running"
+    assert info["chain"] == [] and info["waiting_on"] is None
+
+
+def test_runnable_task(collector):
+    async def later():
+        await asyncio.sleep(0)
+
+    async def main():
+        t = asyncio.create_task(later(), name="not-started")
+        snap = collector.snapshot()  # from the loop's own thread, before t ever ran
+        await t
+        return snap, asyncio.current_task()
+
+    snap, me = asyncio.run(main())
+    t = by_name(snap, "not-started")
+    assert t["state"] == "pending"
+    assert t["waiting_on"] == {"kind": "runnable", "detail": "", "tasks": []}
+    assert t["chain"][0]["name"].endswith("later")
+    assert by_name(snap, me.get_name())["state"] == "running"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="wait_for makes an inner task only before 3.12")
+def test_wait_for_before_312(collector):
+    async def main():
+        inner_ev = asyncio.Event()
+        t = asyncio.create_task(asyncio.wait_for(inner_ev.wait(), 60), name="wf")
+        try:
+            return await snapshot_from_thread(collector)
+        finally:
+            t.cancel()
+            await asyncio.gather(t, return_exceptions=True)
+
+    snap = asyncio.run(main())
+    wf = by_name(snap, "wf")
+    assert wf["waiting_on"]["kind"] == "wait_for"
+    assert wf["waiting_on"]["detail"] == "wait_for(timeout=60)"
+    inner = [t for t in snap["tasks"] if t["id"] in wf["waiting_on"]["tasks"]]
+    assert len(inner) == 1 and inner[0]["waiting_on"]["kind"] == "event"
+    assert inner[0]["awaited_by"] == [wf["id"]]
+
+
+def test_asyncio_wait_and_async_generators(collector):
+    async def agen(ev):
+        await ev.wait()
+        yield 1
+
+    async def consume(ev):
+        async for _ in agen(ev):
+            pass
+
+    async def waiter(ev):
+        t1 = asyncio.ensure_future(ev.wait())
+        await asyncio.wait([t1])
+
+    async def main():
+        ev = asyncio.Event()
+        a = asyncio.create_task(consume(ev), name="consumer")
+        w = asyncio.create_task(waiter(ev), name="waiter")
+        try:
+            return await snapshot_from_thread(collector)
+        finally:
+            ev.set()
+            await asyncio.gather(a, w)
+
+    snap = asyncio.run(main())
+    c = by_name(snap, "consumer")
+    assert [f["name"].rsplit(".", 1)[-1] for f in c["chain"]] == ["consume", "agen", "wait"]
+    assert c["waiting_on"]["kind"] == "event"
+    w = by_name(snap, "waiter")
+    assert w["waiting_on"]["kind"] == "wait"
+    assert len(w["waiting_on"]["tasks"]) == 1
+
+
+def test_deep_chain_is_trimmed_at_both_ends(collector):
+    async def nest(n, ev):
+        if n == 0:
+            await ev.wait()
+        else:
+            await nest(n - 1, ev)
+
+    async def main():
+        ev = asyncio.Event()
+        t = asyncio.create_task(nest(400, ev), name="deep")
+        try:
+            return await snapshot_from_thread(collector)
+        finally:
+            ev.set()
+            await t
+
+    snap = asyncio.run(main())
+    d = by_name(snap, "deep")
+    assert len(d["chain"]) == 200
+    assert d["chain"][-1]["name"] == "Event.wait"
+    assert d["waiting_on"]["kind"] == "event"
+
+
+def test_differ_sends_only_changes():
+    tr = Tracker()
+    tr.install()
+    tr.start_recording()
+    col = Collector(tr)
+    differ = Differ()
+    try:
+        async def main():
+            ev = asyncio.Event()
+            step = asyncio.Event()
+
+            async def sleeper():
+                await asyncio.sleep(60)
+
+            async def stepper():
+                await step.wait()
+                await ev.wait()
+
+            s = asyncio.create_task(sleeper(), name="s")
+            st = asyncio.create_task(stepper(), name="st")
+            await asyncio.sleep(0)
+            out = []
+            live, fin = await asyncio.to_thread(col.collect)
+            out.append(differ.diff(live, fin, reset=True))
+            live, fin = await asyncio.to_thread(col.collect)
+            out.append(differ.diff(live, fin))  # only the main task's wait changed
+            step.set()
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            live, fin = await asyncio.to_thread(col.collect)
+            out.append(differ.diff(live, fin))
+            s.cancel()
+            await asyncio.gather(s, return_exceptions=True)
+            del s
+            live, fin = await asyncio.to_thread(col.collect)
+            out.append(differ.diff(live, fin))
+            ev.set()
+            await st
+            return out
+
+        first, second, third, fourth = asyncio.run(main())
+        assert {t["name"] for t in first[0]} >= {"s", "st"}
+        assert first[1] == []
+        assert all(t["name"] not in ("s", "st") for t in second[0])
+        assert [t["name"] for t in third[0] if t["name"] in ("s", "st")] == ["st"]
+        assert [(t["name"], t["state"]) for t in fourth[1]] == [("s", "cancelled")]
+        assert all(t["name"] != "s" for t in fourth[0])
+    finally:
+        tr.close()
+
+
+def test_collecting_while_the_loop_churns(collector):
+    """A snapshot thread racing a loop that creates and finishes tasks."""
+    stop = threading.Event()
+    errors = []
+    count = [0]
+
+    def snapper():
+        while not stop.is_set():
+            try:
+                json.dumps(collector.snapshot())
+                count[0] += 1
+            except Exception as exc:  # pragma: no cover - the test fails on it
+                errors.append(exc)
+
+    async def work(i):
+        await asyncio.sleep(0)
+        if i % 7 == 0:
+            raise ValueError(i)
+        return i
+
+    async def main():
+        th = threading.Thread(target=snapper)
+        th.start()
+        try:
+            for _ in range(30):
+                await asyncio.gather(*(work(i) for i in range(200)), return_exceptions=True)
+        finally:
+            stop.set()
+            await asyncio.to_thread(th.join)
+
+    asyncio.run(main())
+    assert errors == []
+    assert count[0] >= 1
+    assert collector.tracker.faults == 0

@@ -1,0 +1,301 @@
+"""The tracker sees every task, composes with the program's factory and cleans up."""
+
+import asyncio
+import gc
+import sys
+import threading
+import weakref
+from asyncio import base_events
+
+import pytest
+
+from asyncio_lens import _tracker
+from asyncio_lens._snapshot import Collector
+from asyncio_lens._tracker import LensTask, Tracker, describe_exception, task_id
+
+HAS_TG = hasattr(asyncio, "TaskGroup")
+
+
+@pytest.fixture
+def tracker():
+    tr = Tracker()
+    tr.install()
+    tr.start_recording()
+    yield tr
+    tr.close()
+
+
+def line():
+    """Line number of the caller's current line."""
+    return sys._getframe(1).f_lineno
+
+
+def site(task):
+    return _tracker.resolve_site(task._lens_site)
+
+
+async def child(delay=0):
+    await asyncio.sleep(delay)
+    return delay
+
+
+def test_every_way_of_creating_a_task_is_tracked(tracker):
+    seen = {}
+
+    async def main():
+        me = asyncio.current_task()
+        seen["main"] = me
+        t1, l1 = asyncio.create_task(child(), name="ct"), line()
+        t2, l2 = asyncio.ensure_future(child()), line()
+        t3, l3 = asyncio.get_running_loop().create_task(child()), line()
+        g, lg = asyncio.gather(child(), child()), line()
+        seen["gather_children"] = list(g._children)
+        await asyncio.gather(t1, t2, t3, g)
+        s, ls = asyncio.shield(child()), line()
+        await s
+        seen.update(ct=(t1, l1), ef=(t2, l2), lc=(t3, l3), gl=lg, sh=ls)
+        if HAS_TG:
+            async with asyncio.TaskGroup() as tg:
+                a, la = tg.create_task(child(), name="a"), line()
+                b = tg.create_task(child(), name="b")
+            async with asyncio.TaskGroup() as tg2:
+                c = tg2.create_task(child(), name="c")
+            seen.update(a=(a, la), b=b, c=c)
+
+    main_line = line() + 1
+    asyncio.run(main())
+    me = seen["main"]
+    assert isinstance(me, LensTask)
+    assert me._lens_parent is None
+    assert site(me)["line"] == main_line
+    assert site(me)["file"] == __file__
+    for key in ("ct", "ef", "lc"):
+        t, ln = seen[key]
+        assert isinstance(t, LensTask), key
+        assert t._lens_parent == task_id(me), key
+        assert site(t) == {"file": __file__, "line": ln}, key
+        assert t._lens_group is None
+    for t in seen["gather_children"]:
+        assert isinstance(t, LensTask)
+        assert t._lens_parent == task_id(me)
+        assert site(t)["line"] == seen["gl"]
+    assert seen["ct"][0].get_name() == "ct"
+    assert seen["ef"][0].get_name().startswith("Task-")  # also on 3.13.0 (cpython#130033)
+    ids = [task_id(t) for t in [me] + [seen[k][0] for k in ("ct", "ef", "lc")]]
+    assert len(set(ids)) == len(ids)
+    if HAS_TG:
+        a, la = seen["a"]
+        assert a._lens_group is not None
+        assert a._lens_group == seen["b"]._lens_group
+        assert seen["c"]._lens_group not in (None, a._lens_group)
+        assert a._lens_parent == task_id(me)
+        assert site(a) == {"file": __file__, "line": la}
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="wait_for makes an inner task only before 3.12")
+def test_wait_for_inner_task_is_tracked(tracker):
+    inner = []
+
+    async def main():
+        async def probe():
+            inner.append(asyncio.current_task())
+        await asyncio.wait_for(probe(), 5)
+        return asyncio.current_task()
+
+    outer = asyncio.run(main())
+    assert isinstance(inner[0], LensTask)
+    assert inner[0]._lens_parent == task_id(outer)
+
+
+def test_the_programs_factory_keeps_working(tracker):
+    made = []
+
+    class MyTask(asyncio.Task):
+        __slots__ = ("mine",)
+
+    def factory(loop, coro, **kwargs):
+        t = MyTask(coro, loop=loop, **kwargs)
+        made.append(t)
+        return t
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        assert loop.get_task_factory() is None
+        loop.set_task_factory(factory)
+        assert loop.get_task_factory() is factory
+        t = asyncio.create_task(child(), name="mine")
+        await t
+        await asyncio.gather(child(), child())
+        loop.set_task_factory(None)
+        assert loop.get_task_factory() is None
+        with pytest.raises(TypeError):
+            loop.set_task_factory("not callable")
+        plain = asyncio.create_task(child())
+        await plain
+        return asyncio.current_task(), t, plain
+
+    me, t, plain = asyncio.run(main())
+    assert len(made) == 3
+    assert all(type(x) is MyTask for x in made)
+    assert t.get_name() == "mine"
+    assert t._lens_parent == task_id(me)
+    assert site(t) is not None and site(t)["file"] == __file__
+    assert len({task_id(x) for x in made}) == 3
+    assert isinstance(plain, LensTask)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="eager tasks are new in Python 3.12")
+def test_eager_tasks(tracker):
+    record = {}
+
+    async def grandchild():
+        return 1
+
+    async def eager_child():
+        record["grandchild"] = asyncio.create_task(grandchild())  # made during the eager step
+        record["child"] = asyncio.current_task()
+        await asyncio.sleep(0)
+
+    async def fails_at_once():
+        raise KeyError("eager")
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        loop.set_task_factory(asyncio.eager_task_factory)
+        assert loop.get_task_factory() is asyncio.eager_task_factory
+        t = asyncio.create_task(eager_child())
+        f = asyncio.create_task(fails_at_once(), name="fails")
+        assert f.done()
+        record["fails_id"] = task_id(f)
+        f.exception()
+        del f
+        await t
+        return asyncio.current_task()
+
+    me = asyncio.run(main())
+    assert isinstance(record["child"], LensTask)
+    assert record["child"]._lens_parent == task_id(me)
+    assert record["grandchild"]._lens_parent == task_id(record["child"])
+    gc.collect()
+    dead = {r[0]: r for r in tracker.drain_deaths()}
+    assert dead[record["fails_id"]][2] == "failed"
+    assert dead[record["fails_id"]][7] == "KeyError: 'eager'"
+
+
+def test_close_restores_everything():
+    cls = base_events.BaseEventLoop
+    before = (cls.__init__, cls.set_task_factory, cls.get_task_factory)
+    tr = Tracker()
+    tr.install()
+    assert cls.__init__ is not before[0]
+    loop = asyncio.new_event_loop()
+    try:
+        assert loop.get_task_factory() is None
+        assert loop._task_factory is not None  # ours
+        tr.close()
+        assert (cls.__init__, cls.set_task_factory, cls.get_task_factory) == before
+        assert loop._task_factory is None
+        assert "_asyncio_lens_user_factory" not in loop.__dict__
+    finally:
+        loop.close()
+    tr.close()  # twice is fine
+
+
+def test_no_strong_references_to_tasks_or_coroutines(tracker):
+    refs = []
+
+    async def main():
+        tasks = [asyncio.create_task(child()) for _ in range(20)]
+        refs.extend(weakref.ref(t) for t in tasks)
+        refs.extend(weakref.ref(t._coro) for t in tasks)
+        await asyncio.gather(*tasks)
+
+    asyncio.run(main())
+    col = Collector(tracker)
+    col.snapshot()
+    gc.collect()
+    assert all(r() is None for r in refs)
+
+
+def test_finished_tasks_are_recorded_as_plain_data(tracker):
+    async def boom():
+        await asyncio.sleep(0)
+        raise ValueError("x" * 2000)
+
+    async def main():
+        t = asyncio.create_task(boom(), name="boom")
+        c = asyncio.create_task(child(10), name="cancelled")
+        await asyncio.sleep(0)
+        c.cancel()
+        await asyncio.gather(t, c, return_exceptions=True)
+
+    asyncio.run(main())
+    gc.collect()
+    col = Collector(tracker)
+    snap = col.snapshot()
+    hist = {h["name"]: h for h in snap["history"]}
+    assert hist["boom"]["state"] == "failed"
+    assert hist["boom"]["exception"].startswith("ValueError: xxx")
+    assert len(hist["boom"]["exception"]) <= 500
+    assert hist["cancelled"]["state"] == "cancelled"
+    assert hist["cancelled"]["exception"] is None
+    for h in snap["history"]:
+        assert h["chain"] == [] and h["waiting_on"] is None
+
+
+def test_history_is_bounded():
+    tr = Tracker(history_size=5)
+    tr.install()
+    tr.start_recording()
+    try:
+        async def fail(i):
+            raise RuntimeError(i)
+
+        async def main():
+            for i in range(12):
+                t = asyncio.create_task(fail(i))
+                await asyncio.gather(t, return_exceptions=True)
+                del t
+
+        asyncio.run(main())
+        gc.collect()
+        col = Collector(tr, history_size=5)
+        hist = col.snapshot()["history"]
+        assert len(hist) == 5
+        assert [h["exception"] for h in hist] == ["RuntimeError: %d" % i for i in range(7, 12)]
+    finally:
+        tr.close()
+
+
+def test_describe_exception_is_repr_safe():
+    class Nasty(Exception):
+        def __str__(self):
+            raise RuntimeError("no")
+
+    class Huge(Exception):
+        pass
+
+    assert describe_exception(Nasty()) == "Nasty: <str() of Nasty failed>"
+    assert describe_exception(ValueError()) == "ValueError"
+    text = describe_exception(Huge("y" * 10000))
+    assert len(text) == 500 and text.startswith("Huge: yyy")
+
+
+def test_tracking_in_several_threads(tracker):
+    results = []
+
+    def run():
+        async def main():
+            ts = [asyncio.create_task(child()) for _ in range(50)]
+            await asyncio.gather(*ts)
+            return [task_id(t) for t in ts] + [task_id(asyncio.current_task())]
+        results.append(asyncio.run(main()))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    all_ids = [i for r in results for i in r]
+    assert len(all_ids) == 4 * 51
+    assert len(set(all_ids)) == len(all_ids)
