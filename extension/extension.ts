@@ -55,9 +55,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     command(Commands.debugCurrentFile, () => debugCurrentFile()),
     command(Commands.runCurrentFile, () => runPythonInTerminal(activePythonFile(), 'Asyncio Lens: Run', log)),
     command(Commands.refreshTasks, () => tasks.refresh()),
-    command(Commands.openWalkthrough, () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
-    ),
+    command(Commands.openWalkthrough, () => openCourse(context)),
     command(Commands.openSnippet, (id: string) => snippets.open(id)),
     command(Commands.runSnippet, (id: string) => snippets.run(id)),
     command(Commands.debugSnippet, (id: string) => snippets.debug(id)),
@@ -65,6 +63,14 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   context.subscriptions.push(startLanguageClient(context, log));
   log.info(`Activated in ${Date.now() - started} ms`);
   return { tasks: { labels: () => tasks.labels(), onDidChange: tasks.onDidChange } };
+}
+
+async function openCourse(context: vscode.ExtensionContext): Promise<void> {
+  const id = `${context.extension.id}#${WALKTHROUGH_ID}`;
+  // A Welcome page built before extension walkthroughs are registered falls back to VS Code's
+  // own first walkthrough; asking a second time selects ours on the page that is now open.
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', id, false);
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', id, false);
 }
 
 function activePythonFile(): vscode.Uri {

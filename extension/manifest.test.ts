@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import manifest from '../package.json';
@@ -6,6 +6,16 @@ import { CONFIG_KEYS, DEFAULT_CONFIG } from './config';
 import { Commands, DEBUG_TYPE, SETTINGS_SECTION, Views, WALKTHROUGH_ID } from './ids';
 
 const root = join(__dirname, '..');
+
+/** VS Code replaces a "%key%" string of package.json with package.nls.json (English) or package.nls.<language>.json. */
+const nls: Record<string, Record<string, string>> = {
+  en: JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')),
+  ru: JSON.parse(readFileSync(join(root, 'package.nls.ru.json'), 'utf8')),
+};
+const localized = (value: string, language: string): string | undefined => {
+  const key = /^%(.+)%$/.exec(value)?.[1];
+  return key === undefined ? value : (nls[language][key] ?? nls.en[key]);
+};
 
 describe('package.json agrees with the id registry', () => {
   it('declares exactly the registered commands', () => {
@@ -39,19 +49,32 @@ describe('walkthroughs', () => {
     const declared = new Set<string>(Object.values(Commands));
     for (const step of walkthrough!.steps) {
       expect(existsSync(join(root, step.media.markdown)), step.media.markdown).toBe(true);
-      const links = [...step.description.matchAll(/\(command:([\w.]+)(?:\?([^)]*))?\)/g)];
-      expect(links.length, `${step.id} has buttons`).toBeGreaterThan(0);
-      for (const [, command, query] of links) {
-        expect(declared, `${step.id} links ${command}`).toContain(command);
-        if (query) {
-          const [snippet] = JSON.parse(decodeURIComponent(query)) as string[];
-          expect(existsSync(join(root, 'walkthroughs', snippet)), snippet).toBe(true);
+      // VS Code's walkthrough renderer shows <name>.nls.<language>.md instead of <name>.md when it exists.
+      const russian = step.media.markdown.replace(/\.md$/, '.nls.ru.md');
+      expect(existsSync(join(root, russian)), russian).toBe(true);
+      for (const language of Object.keys(nls)) {
+        expect(localized(step.title, language), `${step.id} title (${language})`).toBeTruthy();
+        const description = localized(step.description, language) ?? '';
+        const links = [...description.matchAll(/\(command:([\w.]+)(?:\?([^)]*))?\)/g)];
+        expect(links.length, `${step.id} has buttons (${language})`).toBeGreaterThan(0);
+        for (const [, command, query] of links) {
+          expect(declared, `${step.id} links ${command}`).toContain(command);
+          if (query) {
+            const [snippet] = JSON.parse(decodeURIComponent(query)) as string[];
+            expect(existsSync(join(root, 'walkthroughs', snippet)), snippet).toBe(true);
+          }
         }
       }
       for (const event of step.completionEvents) {
         expect(declared).toContain(event.replace(/^onCommand:/, ''));
       }
     }
+  });
+
+  it('package.nls.ru.json translates every key of package.nls.json, and every %key% in package.json exists', () => {
+    expect(Object.keys(nls.ru).sort()).toEqual(Object.keys(nls.en).sort());
+    const keys = JSON.stringify(manifest).match(/"%[^"%]+%"/g) ?? [];
+    for (const key of keys) expect(nls.en, key).toHaveProperty([key.slice(2, -2)]);
   });
 });
 

@@ -1,5 +1,5 @@
 // `npm test`: every tier, in order, with its wall time. A failing tier fails the run; all tiers run.
-//   build → typecheck → unit (vitest) → python (pytest on every CPython 3.10+) → dap (DebugClient on dist/) → editor (real VS Code)
+//   build → typecheck → unit (vitest) → python (pytest on every CPython 3.10+) → walkthroughs (course snippets vs golden output) → dap (DebugClient on dist/) → editor (real VS Code)
 // `npm test -- unit dap` runs only the named tiers.
 import { spawnSync } from 'node:child_process';
 
@@ -8,6 +8,7 @@ const TIERS = [
   ['typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']],
   ['unit', 'npx', ['vitest', 'run']],
   ['python', 'node', ['scripts/pytest-all.mjs']],
+  ['walkthroughs', 'node', ['test/walkthroughs/run-snippets.mjs']],
   ['dap', 'npx', ['vitest', 'run', '--config', 'test/dap/vitest.config.ts']],
   ['editor', 'node', ['test/editor/runEditorTests.mjs']],
 ];
@@ -31,8 +32,8 @@ for (const [tier, command, args] of TIERS) {
   // Later tiers test the build: without it they would only repeat its failure.
   if (!ok && tier === 'build') break;
 }
-console.log('\ntier        result   wall time');
-for (const r of results) console.log(`${r.tier.padEnd(12)}${(r.ok ? 'passed' : 'FAILED').padEnd(9)}${r.seconds.toFixed(1).padStart(7)} s`);
+console.log('\ntier          result   wall time');
+for (const r of results) console.log(`${r.tier.padEnd(14)}${(r.ok ? 'passed' : 'FAILED').padEnd(9)}${r.seconds.toFixed(1).padStart(7)} s`);
 const failed = results.filter((r) => !r.ok).length;
 console.log(`\ntiers: ${results.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
