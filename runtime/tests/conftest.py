@@ -159,6 +159,11 @@ class FakeAdapter:
         for s in (self.sock, self.listener):
             if s is not None:
                 try:
+                    if s is self.sock:
+                        s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                try:
                     s.close()
                 except OSError:
                     pass

@@ -62,11 +62,13 @@ async def main():
     r = asyncio.create_task(release(), name="release")
     try:
         if HAS_TASKGROUP:
-            async with asyncio.TaskGroup() as tg:  # @main
+            async with asyncio.TaskGroup() as tg:  # @main-tg
                 tg.create_task(worker(ev, 1), name="worker-1")
                 tg.create_task(worker(ev, 2), name="worker-2")
         else:
-            await asyncio.gather(worker(ev, 1), worker(ev, 2))  # @main
+            w1 = asyncio.create_task(worker(ev, 1), name="worker-1")
+            w2 = asyncio.create_task(worker(ev, 2), name="worker-2")
+            await asyncio.gather(w1, w2)  # @main-gather
     except Exception as exc:  # an ExceptionGroup on 3.11+
         print("group failed:", type(exc).__name__)
     print("consumer got:", await c)
@@ -79,4 +81,4 @@ async def main():
     print("done")
 
 
-asyncio.run(main())
+asyncio.run(main())  # @run

@@ -1,0 +1,225 @@
+"""The runtime against a fake debug adapter: hello, requests, deltas, snapshot, the end.
+
+Every wait is for an event (a message, a process exit); timeouts are only upper bounds.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from asyncio_lens import _jsonrpc
+from conftest import PROGRAMS, TIMEOUT, TaskView, env_for_runtime, marker_line, run_lens
+
+HAS_TG = sys.version_info >= (3, 11)
+TREE = os.path.join(PROGRAMS, "tree.py")
+PY = "%d.%d.%d" % sys.version_info[:3]
+
+
+def start(adapter, program, *args, subscribe=50):
+    """Spawn, check hello, initialize, subscribe; return the first (reset) delta."""
+    adapter.spawn(program, *args)
+    adapter.accept()
+    hello = adapter.next_message()
+    assert hello == {"jsonrpc": "2.0", "method": "hello", "params": {
+        "token": adapter.token, "version": 1, "pid": adapter.proc.pid, "python": PY}}
+    init = adapter.request("initialize", {"clientName": "pytest \u2713"})
+    assert init["result"] == {"version": 1, "pid": adapter.proc.pid, "python": PY}
+    if subscribe is None:
+        return None
+    assert adapter.request("tasks/subscribe", {"intervalMs": subscribe})["result"] == {}
+    first = adapter.wait_notification(lambda m: m["method"] == "tasks/changed")
+    assert first["params"]["reset"] is True
+    return first
+
+
+def test_full_session_with_task_tree(adapter):
+    view = TaskView()
+    first = start(adapter, "tree.py")
+    view.apply(first["params"])
+    assert view.live == {}  # the program has not started: no task yet
+    assert adapter.request("program/start", {})["result"] == {}
+
+    expected = {"sleeper": "sleep", "consumer": "queue.get", "awaiter": "task", "release": "thread",
+                "worker-1": "event", "worker-2": "event"}
+
+    def complete(msg):
+        if msg["method"] != "tasks/changed":
+            return False
+        view.apply(msg["params"])
+        for name, kind in expected.items():
+            t = view.by_name(name)
+            if t is None or t["waiting_on"] is None or t["waiting_on"]["kind"] != kind:
+                return False
+        return True
+
+    adapter.wait_notification(complete)
+    assert sorted(first["params"]) == ["finished", "reset", "seq", "tasks", "time"]
+
+    snap = adapter.request("tasks/snapshot")["result"]
+    assert sorted(snap) == ["history", "pid", "python", "tasks", "time", "version"]
+    assert snap["version"] == 1 and snap["pid"] == adapter.proc.pid and snap["python"] == PY
+    tasks = {t["name"]: t for t in snap["tasks"]}
+    main = [t for t in snap["tasks"] if t["coro"] == "main"]
+    assert len(main) == 1
+    main = main[0]
+    assert main["parent"] is None
+    assert main["created_at"] == {"file": TREE, "line": marker_line("tree.py", "run")}
+    for name in expected:
+        t = tasks[name]
+        assert t["state"] == "pending", name
+        assert t["parent"] == main["id"], name
+        assert t["created_at"]["file"] == TREE, name
+        user_frames = [f for f in t["chain"] if f["file"] == TREE]
+        assert user_frames, name
+        marker = "worker" if name.startswith("worker") else name
+        assert user_frames[-1]["line"] == marker_line("tree.py", marker), name
+    assert tasks["sleeper"]["chain"][-1]["name"] == "sleep"
+    assert tasks["sleeper"]["waiting_on"]["detail"].endswith(" s left")
+    assert tasks["awaiter"]["waiting_on"]["tasks"] == [tasks["sleeper"]["id"]]
+    assert tasks["sleeper"]["awaited_by"] == [tasks["awaiter"]["id"]]
+    workers = sorted([tasks["worker-1"]["id"], tasks["worker-2"]["id"]])
+    main_user = [f for f in main["chain"] if f["file"] == TREE]
+    assert main_user[-1]["line"] == marker_line("tree.py", "main-tg" if HAS_TG else "main-gather")
+    if HAS_TG:
+        assert main["waiting_on"]["kind"] == "taskgroup"
+        assert main["waiting_on"]["tasks"] == workers
+        assert tasks["worker-1"]["group"] is not None
+        assert tasks["worker-1"]["group"] == tasks["worker-2"]["group"]
+    else:
+        assert main["waiting_on"]["kind"] == "gather"
+        assert sorted(main["waiting_on"]["tasks"]) == workers
+        assert tasks["worker-1"]["group"] is None
+    for w in ("worker-1", "worker-2"):
+        assert tasks[w]["awaited_by"] == [main["id"]]
+    hist = {h["name"]: h for h in snap["history"]}
+    assert hist["bad-repr"]["state"] == "failed"
+    assert hist["bad-repr"]["exception"] == "BadRepr: <str() of BadRepr failed>"
+
+    # Let the program finish, and collect what the runtime reports until it hangs up.
+    adapter.proc.stdin.write(b"go\n")
+    adapter.proc.stdin.flush()
+    for msg in adapter.drain_until_eof():
+        if msg.get("method") == "tasks/changed":
+            view.apply(msg["params"])
+    out, err = adapter.proc.communicate(timeout=TIMEOUT)
+    assert adapter.proc.returncode == 0, err
+    assert err == b""
+    lines = out.decode().splitlines()
+    assert lines[:2] == ["token in program: None", "token in child: None"]
+    assert "consumer got: go" in lines and lines[-1] == "done"
+    assert view.live == {}  # every task reported finished
+    fin = {t["name"]: t for t in view.finished.values()}
+    assert fin["worker-1"]["state"] == "done"
+    assert fin["worker-2"]["state"] == "failed"
+    assert fin["worker-2"]["exception"].startswith("ValueError: worker 2 failed: xxx")
+    assert len(fin["worker-2"]["exception"]) <= 500
+    assert fin["sleeper"]["state"] == "cancelled"
+    assert fin["awaiter"]["state"] == "cancelled"
+    assert fin["consumer"]["state"] == "done"
+    assert fin["release"]["state"] == "done"
+    main_fin = [t for t in view.finished.values() if t["coro"] == "main"]
+    assert main_fin and main_fin[0]["state"] == "done"
+    for t in view.finished.values():
+        assert t["chain"] == [] and t["waiting_on"] is None
+
+
+def test_program_waits_for_program_start_and_errors(adapter):
+    start(adapter, "argv_check.py", "x", subscribe=None)
+    assert adapter.proc.poll() is None  # still waiting for program/start
+    r = adapter.request("no/such/method", {})
+    assert r["error"]["code"] == _jsonrpc.METHOD_NOT_FOUND
+    r = adapter.request("tasks/subscribe", {"intervalMs": "fast"})
+    assert r["error"]["code"] == _jsonrpc.INVALID_PARAMS
+    r = adapter.request("initialize", [1, 2])
+    assert r["error"]["code"] == _jsonrpc.INVALID_PARAMS
+    adapter.send({"jsonrpc": "2.0", "method": "some/notification"})  # ignored
+    bad = b"{not json"
+    adapter.sock.sendall(b"Content-Length: %d\r\n\r\n%s" % (len(bad), bad))
+    err = adapter.next_message()
+    assert err["id"] is None and err["error"]["code"] == _jsonrpc.PARSE_ERROR
+    snap = adapter.request("tasks/snapshot")["result"]
+    assert snap["tasks"] == [] and snap["history"] == []
+    assert adapter.request("program/start")["result"] == {}
+    adapter.drain_until_eof()
+    out, err = adapter.proc.communicate(timeout=TIMEOUT)
+    assert adapter.proc.returncode == 0, err
+    assert b'"token": null' in out
+    assert b'"argv": [\n  "%s",\n  "x"\n ]' % TREE.replace("tree.py", "argv_check.py").encode() in out
+
+
+def test_socket_drop_while_running_does_not_disturb_the_program(adapter):
+    start(adapter, "drop.py")
+    adapter.request("program/start", {})
+    assert adapter.proc.stdout.readline() == b"started\n"
+    adapter.sock.shutdown(socket.SHUT_RDWR)
+    adapter.sock.close()
+    adapter.sock = None
+    adapter.proc.stdin.write(b"\n")
+    adapter.proc.stdin.flush()
+    out, err = adapter.proc.communicate(timeout=TIMEOUT)
+    assert adapter.proc.returncode == 0
+    assert out == b"finished 20\n"
+    assert err == b""
+
+
+def test_adapter_gone_before_start_exits_2(adapter):
+    start(adapter, "normal.py", subscribe=None)
+    adapter.sock.shutdown(socket.SHUT_RDWR)
+    adapter.sock.close()
+    adapter.sock = None
+    out, err = adapter.proc.communicate(timeout=TIMEOUT)
+    assert adapter.proc.returncode == 2
+    assert out == b""
+    assert err.decode().startswith("asyncio-lens: the debugger at 127.0.0.1:%d closed the connection" % adapter.port)
+
+
+def test_exit_code_and_traceback_pass_through_with_a_debugger(adapter):
+    start(adapter, "uncaught_async.py")
+    adapter.request("program/start", {})
+    msgs = adapter.drain_until_eof()
+    out, err = adapter.proc.communicate(timeout=TIMEOUT)
+    assert adapter.proc.returncode == 1
+    plain = subprocess.run([sys.executable, os.path.join(PROGRAMS, "uncaught_async.py")],
+                           capture_output=True, cwd=PROGRAMS, timeout=TIMEOUT)
+    assert err == plain.stderr
+    finished = [t for m in msgs if m.get("method") == "tasks/changed" for t in m["params"]["finished"]]
+    states = {t["coro"]: t["state"] for t in finished}
+    assert states.get("child") == "failed"
+    assert states.get("main") == "failed"
+
+
+def test_cannot_connect_exits_2():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    r = run_lens(["--connect", "127.0.0.1:%d" % port, "normal.py"],
+                 env=env_for_runtime({"ASYNCIO_LENS_TOKEN": "t"}))
+    assert r.returncode == 2
+    assert r.stdout == b""
+    err = r.stderr.decode()
+    assert err.startswith("asyncio-lens: cannot connect to the debugger at 127.0.0.1:%d: " % port)
+    assert err.count("\n") == 1
+
+
+def test_non_loopback_host_is_refused():
+    r = run_lens(["--connect", "192.0.2.1:9", "normal.py"], env=env_for_runtime({"ASYNCIO_LENS_TOKEN": "t"}))
+    assert r.returncode == 2
+    assert "not a loopback address" in r.stderr.decode()
+    assert r.stderr.decode().startswith("asyncio-lens: cannot connect to the debugger at 192.0.2.1:9: ")
+
+
+def test_connect_without_token_is_an_error(adapter):
+    r = run_lens(["--connect", "127.0.0.1:%d" % adapter.port, "normal.py"])
+    assert r.returncode == 2
+    assert "ASYNCIO_LENS_TOKEN" in r.stderr.decode()
+
+
+@pytest.mark.parametrize("address", ["nonsense", "127.0.0.1:notaport", "127.0.0.1:70000"])
+def test_bad_connect_address_is_a_usage_error(address):
+    r = run_lens(["--connect", address, "normal.py"], env=env_for_runtime({"ASYNCIO_LENS_TOKEN": "t"}))
+    assert r.returncode == 2
+    assert r.stderr.decode().startswith("asyncio-lens: error:")
