@@ -18,7 +18,7 @@ import sys
 from . import _launch, _server, _snapshot, _tracker
 from ._protocol import TOKEN_ENV
 
-__all__ = ["main", "parse_args", "UsageError", "USAGE"]
+__all__ = ["main", "console_main", "parse_args", "UsageError", "USAGE"]
 
 _log = logging.getLogger(__name__)
 
@@ -188,3 +188,8 @@ def _finish(tracker, server):
         tracker.close()
     except Exception:  # noqa: BLE001
         _log.exception("closing the tracker failed")
+
+
+def console_main():
+    """Entry point of the ``asyncio-lens`` console script."""
+    sys.exit(main())
