@@ -26,7 +26,8 @@ let linter: Linter | undefined;
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   useLocale(params.locale);
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  const options = params.initializationOptions as { lint?: unknown } | undefined;
+  // `lint` seeds the settings for clients without workspace/configuration; the other two serve bench/.
+  const options = params.initializationOptions as { lint?: unknown; debounceMs?: number; reportTiming?: boolean } | undefined;
   if (options?.lint) settings = lintSettingsFrom(options.lint);
   const grammar = await loadPythonGrammar(shippedWasmPaths(__dirname));
   linter = new Linter(grammar, {
@@ -34,7 +35,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     publish: (document, diagnoses) =>
       void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: diagnoses.map(toDiagnostic) }),
     log: (message) => connection.console.log(message),
-  });
+    timing: options?.reportTiming ? (timing) => void connection.sendNotification('asyncioLens/analysisTiming', timing) : undefined,
+  }, typeof options?.debounceMs === 'number' ? options.debounceMs : undefined);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

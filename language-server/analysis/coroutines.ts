@@ -1,6 +1,6 @@
 // Which calls make a coroutine: asyncio's coroutine functions, and `async def`s this file defines.
 import type { Node } from 'web-tree-sitter';
-import type { SourceFile } from './sourceFile';
+import type { CallSite, SourceFile } from './sourceFile';
 import { decoratorsOf, dottedName, enclosingClass, enclosingFunction, isAsyncFunction, namedChildrenOf } from '../syntax/nodes';
 
 /** asyncio functions defined with `async def` (calling them only makes a coroutine object). */
@@ -28,91 +28,120 @@ const ASYNCIO_CLASS_COROUTINES: Record<string, readonly string[]> = {
 const TRANSPARENT_DECORATOR = /^(staticmethod|classmethod|(abc\.)?abstractmethod|(typing(_extensions)?\.)?(override|final))$/;
 
 export class CoroutineIndex {
-  /** Receiver text (`q`, `self._lock`) → asyncio class it was assigned from, when assigned exactly one way. */
+  /** Receiver text (`q`, `self._lock`) → asyncio class it was assigned from, when assigned exactly once. */
   private readonly asyncioInstances = new Map<string, string | null>();
+  /** Scope node id (def, class or module) → name → true when only `async def`s bind it there; filled on demand. */
+  private readonly bindings = new Map<number, Map<string, boolean>>();
+  private readonly outerScopes = new Map<number, Node | null>();
+  /** Every name some `async def` in the file defines: no other name can be a coroutine function of this file. */
+  private readonly asyncDefNames: ReadonlySet<string>;
 
   constructor(private readonly file: SourceFile) {
-    for (const call of file.calls) {
+    this.asyncDefNames = new Set([...file.text.matchAll(/\basync\s+def\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
+    for (const { node: call, qualified: cls } of file.calls) {
+      if (!cls || !(cls in ASYNCIO_CLASS_COROUTINES)) continue;
       const assignment = call.parent;
       if (assignment?.type !== 'assignment' || !assignment.childForFieldName('right')?.equals(call)) continue;
       const target = dottedName(assignment.childForFieldName('left'));
       if (!target) continue;
-      const cls = file.qualifiedName(call.childForFieldName('function'));
-      const known = cls && cls in ASYNCIO_CLASS_COROUTINES ? cls : null;
       const previous = this.asyncioInstances.get(target);
-      this.asyncioInstances.set(target, previous === undefined || previous === known ? known : null);
+      this.asyncioInstances.set(target, previous === undefined || previous === cls ? cls : null);
+    }
+    // Assigned some other way too (`q = make_queue()` elsewhere)? Then its type is not known.
+    for (const [target, cls] of this.asyncioInstances) {
+      const escaped = target.replace(/[.]/g, '\\.');
+      const assignments = file.text.match(new RegExp(`(^|[^\\w.])${escaped}\\s*(:[^=\\n]*)?=(?!=)`, 'gm'))?.length ?? 0;
+      if (cls && assignments !== 1) this.asyncioInstances.set(target, null);
     }
   }
 
-  /** A readable name of the coroutine function `call` calls, or undefined when it is not known to be one. */
-  coroutineCalled(call: Node): string | undefined {
-    const fn = call.childForFieldName('function');
-    if (!fn) return undefined;
-    const qualified = this.file.qualifiedName(fn);
-    if (qualified && ASYNCIO_COROUTINE_FUNCTIONS.has(qualified)) return fn.text;
-    if (fn.type === 'identifier') return this.isLocalCoroutineFunction(call, fn.text) ? fn.text : undefined;
-    if (fn.type !== 'attribute') return undefined;
-    const receiver = fn.childForFieldName('object');
-    const method = fn.childForFieldName('attribute')?.text ?? '';
-    if (receiver?.type === 'identifier' && (receiver.text === 'self' || receiver.text === 'cls')) {
-      return this.isMethodCoroutine(call, method) ? fn.text : undefined;
-    }
-    const receiverName = dottedName(receiver);
-    const cls = receiverName ? this.asyncioInstances.get(receiverName) : undefined;
-    return cls && ASYNCIO_CLASS_COROUTINES[cls].includes(method) ? fn.text : undefined;
+  /** A readable name of the coroutine function the call calls, or undefined when it is not known to be one. */
+  coroutineCalled(site: CallSite): string | undefined {
+    const { calleeName, qualified } = site;
+    if (!calleeName) return undefined;
+    if (qualified && ASYNCIO_COROUTINE_FUNCTIONS.has(qualified)) return calleeName;
+    const dot = calleeName.lastIndexOf('.');
+    const name = calleeName.slice(dot + 1);
+    if (dot < 0) return this.asyncDefNames.has(name) && this.isLocalCoroutineFunction(site, name) ? calleeName : undefined;
+    const receiver = calleeName.slice(0, dot);
+    if (receiver === 'self' || receiver === 'cls') return this.asyncDefNames.has(name) && this.isMethodCoroutine(site, name) ? calleeName : undefined;
+    const method = name;
+    const cls = this.asyncioInstances.get(receiver);
+    return cls && ASYNCIO_CLASS_COROUTINES[cls].includes(method) ? calleeName : undefined;
   }
 
   /** Looks `name` up as Python would, from the innermost function out to the module (class bodies are skipped). */
-  private isLocalCoroutineFunction(from: Node, name: string): boolean {
-    for (let fn = enclosingFunction(from); fn; fn = enclosingFunction(fn)) {
+  private isLocalCoroutineFunction(site: CallSite, name: string): boolean {
+    for (let fn = site.scope; fn; fn = this.outerScope(fn)) {
       if (fn.type !== 'function_definition') continue;
-      if (parameterNames(fn).includes(name)) return false;
-      const verdict = bindingVerdict(fn.childForFieldName('body'), name);
+      const verdict = this.bindingVerdict(fn, name);
       if (verdict !== undefined) return verdict;
     }
-    return bindingVerdict(this.file.root, name) ?? false;
+    return this.bindingVerdict(this.file.root, name) ?? false;
   }
 
-  private isMethodCoroutine(call: Node, method: string): boolean {
-    const fn = enclosingFunction(call);
+  private isMethodCoroutine(site: CallSite, method: string): boolean {
+    const fn = site.scope;
     const cls = fn?.type === 'function_definition' ? enclosingClass(fn) : null;
-    return (cls && bindingVerdict(cls.childForFieldName('body'), method)) ?? false;
+    return (cls && this.bindingVerdict(cls, method)) ?? false;
+  }
+
+  private outerScope(fn: Node): Node | null {
+    let outer = this.outerScopes.get(fn.id);
+    if (outer === undefined) {
+      outer = enclosingFunction(fn);
+      this.outerScopes.set(fn.id, outer);
+    }
+    return outer;
+  }
+
+  /** How `scope` (module, class or def, parameters included) binds `name`; undefined when it does not. */
+  private bindingVerdict(scope: Node, name: string): boolean | undefined {
+    let table = this.bindings.get(scope.id);
+    if (!table) {
+      const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+      table = body ? bindingTable(body) : new Map<string, boolean>();
+      if (scope.type === 'function_definition') for (const parameter of parameterNames(scope)) table.set(parameter, false);
+      this.bindings.set(scope.id, table);
+    }
+    return table.get(name);
   }
 }
 
 /**
- * How a block binds `name` with its own statements: true when only by undecorated (or transparently
- * decorated) `async def`s, false when any other way, undefined when it does not bind it.
+ * How a block binds names with its own statements: true for a name bound only by undecorated (or
+ * transparently decorated) `async def`s, false for a name bound any other way.
  */
-function bindingVerdict(block: Node | null, name: string): boolean | undefined {
-  if (!block) return undefined;
-  let verdict: boolean | undefined;
+function bindingTable(block: Node): Map<string, boolean> {
+  const table = new Map<string, boolean>();
+  const bind = (name: string, isCoroutine: boolean) => table.set(name, (table.get(name) ?? true) && isCoroutine);
   for (const statement of namedChildrenOf(block)) {
     const definition = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
     if (!definition) continue;
     if (definition.type === 'function_definition' || definition.type === 'class_definition') {
-      if (definition.childForFieldName('name')?.text !== name) continue;
+      const name = definition.childForFieldName('name')?.text;
+      if (!name) continue;
       const transparent = decoratorsOf(definition).every((decorator) => TRANSPARENT_DECORATOR.test(decorator));
-      const isCoroutine = definition.type === 'function_definition' && isAsyncFunction(definition) && transparent;
-      verdict = (verdict ?? true) && isCoroutine;
-    } else if (bindsByStatement(definition, name)) {
-      verdict = false;
+      bind(name, definition.type === 'function_definition' && isAsyncFunction(definition) && transparent);
+    } else {
+      for (const name of namesBoundByStatement(definition)) bind(name, false);
     }
   }
-  return verdict;
+  return table;
 }
 
-function bindsByStatement(statement: Node, name: string): boolean {
+/** Names an assignment or import statement binds (roughly: every identifier on the left, every imported name). */
+function namesBoundByStatement(statement: Node): string[] {
   if (statement.type === 'expression_statement') {
     const assignment = statement.firstNamedChild;
-    if (assignment?.type !== 'assignment' && assignment?.type !== 'augmented_assignment') return false;
-    const left = assignment.childForFieldName('left');
-    return left !== null && new RegExp(`(^|[^\\w.])${name}\\b`).test(left.text);
+    if (assignment?.type !== 'assignment' && assignment?.type !== 'augmented_assignment') return [];
+    const left = assignment.childForFieldName('left')?.text ?? '';
+    return [...left.matchAll(/(?<![\w.])[A-Za-z_]\w*/g)].map((m) => m[0]);
   }
   if (statement.type === 'import_statement' || statement.type === 'import_from_statement') {
-    return new RegExp(`\\b${name}\\b`).test(statement.text);
+    return [...statement.text.matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0]);
   }
-  return false;
+  return [];
 }
 
 function parameterNames(fn: Node): string[] {

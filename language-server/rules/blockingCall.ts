@@ -4,7 +4,6 @@ import { finding, replaceNode, type Finding, type Fix } from '../analysis/findin
 import { asyncioModule, awaitText, toThreadText } from '../analysis/fixes';
 import type { SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
-import { isInCoroutine } from '../syntax/nodes';
 import type { RuleCode } from './catalog';
 import type { Rule } from './rule';
 
@@ -44,10 +43,9 @@ export const blockingCallRule: Rule = {
   codes: ['ALENS003', 'ALENS004', 'ALENS005', 'ALENS006', 'ALENS007'],
   check(file) {
     const findings: Finding[] = [];
-    for (const call of file.calls) {
-      const name = file.qualifiedName(call.childForFieldName('function'));
+    for (const { node: call, qualified: name, inCoroutine } of file.calls) {
       const blocking = name === undefined ? undefined : BLOCKING_CALLS.get(name);
-      if (!blocking || !isInCoroutine(call)) continue;
+      if (!blocking || !inCoroutine) continue;
       const message = t('{0}() blocks the event loop: no other task runs until it returns. Use {1} instead.', name!.replace(/^builtins\./, ''), blocking.instead);
       findings.push(finding(blocking.code, call, message, fixesFor(file, call, blocking.fix)));
     }

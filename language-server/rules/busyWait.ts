@@ -4,6 +4,8 @@ import { t } from '../messages';
 import { namedChildrenOf } from '../syntax/nodes';
 import type { Rule } from './rule';
 
+const ALWAYS_TRUE = /^(True|1)$/;
+
 export const busyWaitRule: Rule = {
   codes: ['ALENS009'],
   check(file) {
@@ -17,6 +19,8 @@ export const busyWaitRule: Rule = {
       const call = awaited?.type === 'await' ? awaited.firstNamedChild : null;
       if (call?.type !== 'call' || file.qualifiedName(call.childForFieldName('function')) !== 'asyncio.sleep') continue;
       const condition = loop.childForFieldName('condition');
+      // `while True: await asyncio.sleep(3600)` sleeps forever on purpose: nothing is polled.
+      if (condition && ALWAYS_TRUE.test(condition.text)) continue;
       findings.push(
         finding(
           'ALENS009',

@@ -21,7 +21,7 @@ export const RULES = {
   ALENS008: { name: 'swallowed-cancellation', aliases: ['ASYNC103', 'ASYNC104'], severity: 'warning' },
   ALENS009: { name: 'busy-wait', aliases: ['ASYNC110'], severity: 'information' },
   ALENS010: { name: 'timeout-without-await', aliases: ['ASYNC100'], severity: 'warning' },
-  ALENS011: { name: 'get-event-loop-in-coroutine', aliases: [], severity: 'warning' },
+  ALENS011: { name: 'get-event-loop-in-coroutine', aliases: [], severity: 'information' },
   ALENS012: { name: 'nested-event-loop', aliases: [], severity: 'error' },
   ALENS013: { name: 'wait-bare-coroutines', aliases: [], severity: 'error' },
   ALENS014: { name: 'taskgroup-after-exit', aliases: [], severity: 'error' },

@@ -2,9 +2,9 @@
 import type { Node } from 'web-tree-sitter';
 import { finding, insertAt, replaceNode, type Finding, type Fix, type TextEdit } from '../analysis/finding';
 import { importInsertionPoint } from '../analysis/fixes';
-import type { SourceFile } from '../analysis/sourceFile';
+import type { CallSite, SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
-import { dottedName, enclosingFunction, indentationOf, isBareExpressionStatement, namedChildrenOf } from '../syntax/nodes';
+import { enclosingFunction, indentationOf, isBareExpressionStatement, namedChildrenOf } from '../syntax/nodes';
 import type { Rule } from './rule';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
@@ -17,10 +17,10 @@ export const danglingTaskRule: Rule = {
   codes: ['ALENS001'],
   check(file) {
     const findings: Finding[] = [];
-    for (const call of file.calls) {
-      if (!isBareExpressionStatement(call)) continue;
-      const factory = taskFactoryName(file, call);
-      if (!factory) continue;
+    for (const site of file.calls) {
+      const factory = taskFactoryName(file, site);
+      if (!factory || !isBareExpressionStatement(site.node)) continue;
+      const call = site.node;
       findings.push(
         finding(
           'ALENS001',
@@ -34,15 +34,17 @@ export const danglingTaskRule: Rule = {
   },
 };
 
-function taskFactoryName(file: SourceFile, call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
-  const qualified = file.qualifiedName(fn);
-  if (qualified && TASK_FACTORIES.has(qualified)) return qualified;
+function taskFactoryName(file: SourceFile, site: CallSite): string | undefined {
+  if (site.qualified && TASK_FACTORIES.has(site.qualified)) return site.qualified;
+  if (site.calleeName !== undefined) {
+    const receiver = site.calleeName.match(/^(.*)\.create_task$/)?.[1];
+    return receiver && LOOP_NAME.test(receiver) ? site.calleeName : undefined;
+  }
+  // `asyncio.get_running_loop().create_task(…)`: the receiver is a call, so the callee is no plain name.
+  const fn = site.callee;
   if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_task') return undefined;
   const receiver = fn.childForFieldName('object');
-  if (receiver?.type === 'call' && LOOP_GETTERS.has(file.qualifiedName(receiver.childForFieldName('function')) ?? '')) return fn.text;
-  const receiverName = dottedName(receiver);
-  return receiverName && LOOP_NAME.test(receiverName) ? fn.text : undefined;
+  return receiver?.type === 'call' && LOOP_GETTERS.has(file.qualifiedName(receiver.childForFieldName('function')) ?? '') ? fn.text : undefined;
 }
 
 /** Stores the task in a module-level set that the task leaves by itself when done (the asyncio docs' recipe). */

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { finding, replaceNode, type Finding, type Fix } from '../analysis/finding';
 import { asyncioModule, awaitText } from '../analysis/fixes';
 import { t } from '../messages';
-import { isInCoroutine, namedChildrenOf } from '../syntax/nodes';
+import { namedChildrenOf } from '../syntax/nodes';
 import type { Rule } from './rule';
 
 const LOOP_RUNNERS = new Set(['run_until_complete', 'run_forever']);
@@ -12,9 +12,8 @@ export const getEventLoopRule: Rule = {
   codes: ['ALENS011'],
   check(file) {
     const findings: Finding[] = [];
-    for (const call of file.calls) {
-      const fn = call.childForFieldName('function');
-      if (!fn || file.qualifiedName(fn) !== 'asyncio.get_event_loop' || !isInCoroutine(call)) continue;
+    for (const { node: call, callee: fn, qualified, inCoroutine } of file.calls) {
+      if (!fn || qualified !== 'asyncio.get_event_loop' || !inCoroutine) continue;
       const asyncio = asyncioModule(file);
       const fix: Fix = {
         title: t('Use asyncio.get_running_loop()'),
@@ -22,7 +21,7 @@ export const getEventLoopRule: Rule = {
         preferred: true,
       };
       findings.push(
-        finding('ALENS011', call, t('Inside a coroutine, use asyncio.get_running_loop(): get_event_loop() is deprecated for this use and may return a different loop.'), [fix]),
+        finding('ALENS011', call, t('In a coroutine, prefer asyncio.get_running_loop(): it is the documented way to get the running loop, while get_event_loop() is the legacy API whose behaviour outside a running loop changed across versions.'), [fix]),
       );
     }
     return findings;
@@ -33,12 +32,11 @@ export const nestedEventLoopRule: Rule = {
   codes: ['ALENS012'],
   check(file) {
     const findings: Finding[] = [];
-    for (const call of file.calls) {
-      const fn = call.childForFieldName('function');
-      if (!fn) continue;
-      const isAsyncioRun = file.qualifiedName(fn) === 'asyncio.run';
-      const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-      if (!(isAsyncioRun || (method && LOOP_RUNNERS.has(method))) || !isInCoroutine(call)) continue;
+    for (const { node: call, callee: fn, calleeName, qualified, inCoroutine } of file.calls) {
+      if (!fn || !inCoroutine) continue;
+      const isAsyncioRun = qualified === 'asyncio.run';
+      const method = calleeName?.includes('.') ? calleeName.slice(calleeName.lastIndexOf('.') + 1) : undefined;
+      if (!(isAsyncioRun || (method && LOOP_RUNNERS.has(method)))) continue;
       const name = isAsyncioRun ? fn.text : method!;
       findings.push(
         finding(

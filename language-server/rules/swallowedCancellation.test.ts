@@ -40,7 +40,7 @@ describe('ALENS008 swallowed cancellation', () => {
     expect(first.range.end).toEqual({ row: 6, column: 34 }); // the end of `except asyncio.CancelledError:`
   });
 
-  it('does not flag re-raising, returning, forwarding, sync code or waiting for a cancelled task', async () => {
+  it('does not flag re-raising, returning, forwarding, uncancel(), sync code or waiting for a cancelled task', async () => {
     const source = py`
       import asyncio
 
@@ -72,6 +72,10 @@ describe('ALENS008 swallowed cancellation', () => {
               await task
           except asyncio.CancelledError:
               pass
+          try:
+              await asyncio.sleep(1)
+          except asyncio.CancelledError:
+              asyncio.current_task().uncancel()
 
       def sync():
           try:

@@ -20,7 +20,7 @@ export const swallowedCancellationRule: Rule = {
       if (!caught) continue;
       const body = clause.namedChildren.find((child) => child?.type === 'block');
       if (!body || descendantsInSameScope(body, DELIBERATE_EXITS).length > 0) continue;
-      if (forwardsException(clause, body) || awaitsTaskItCancelled(clause)) continue;
+      if (forwardsException(clause, body) || awaitsTaskItCancelled(clause) || withdrawsCancellation(body)) continue;
       const head = clause.child(0)!;
       findings.push({
         ...finding(
@@ -68,6 +68,14 @@ function awaitsTaskItCancelled(clause: Node): boolean {
   return fn.descendantsOfType('call', fn.startPosition, tryStatement.startPosition).some((call) => {
     const callee = call?.childForFieldName('function');
     return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'cancel';
+  });
+}
+
+/** Calling `.uncancel()` in the handler means carrying on is the point (Python 3.11+). */
+function withdrawsCancellation(body: Node): boolean {
+  return body.descendantsOfType('call').some((call) => {
+    const callee = call?.childForFieldName('function');
+    return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'uncancel';
   });
 }
 

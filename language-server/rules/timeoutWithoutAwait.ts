@@ -1,5 +1,6 @@
 // ALENS010: an asyncio.timeout() block with nothing to cancel: a timeout only fires at an await.
 import { finding, type Finding } from '../analysis/finding';
+import { headerOf, spellingsOf } from '../analysis/sourceFile';
 import { t } from '../messages';
 import { isAsyncStatement, maySuspend, withItems } from '../syntax/nodes';
 import type { Rule } from './rule';
@@ -10,8 +11,10 @@ export const timeoutWithoutAwaitRule: Rule = {
   codes: ['ALENS010'],
   check(file) {
     const findings: Finding[] = [];
+    const spellings = spellingsOf(file, TIMEOUT_CONTEXTS);
     for (const statement of file.withStatements) {
-      if (!isAsyncStatement(statement)) continue;
+      const header = headerOf(file, statement);
+      if (!header.startsWith('async') || !spellings.some((word) => header.includes(word)) || !isAsyncStatement(statement)) continue;
       const items = withItems(statement);
       const timeout = items.find(
         ({ value }) => value.type === 'call' && TIMEOUT_CONTEXTS.has(file.qualifiedName(value.childForFieldName('function')) ?? ''),

@@ -13,12 +13,13 @@ export const unawaitedCoroutineRule: Rule = {
   check(file) {
     const coroutines = new CoroutineIndex(file);
     const findings: Finding[] = [];
-    for (const call of file.calls) {
+    for (const site of file.calls) {
+      const callee = coroutines.coroutineCalled(site);
+      if (!callee) continue;
+      const call = site.node;
       const bare = isBareExpressionStatement(call);
       const unusedVariable = bare ? undefined : unusedAssignmentTarget(call);
       if (!bare && !unusedVariable) continue;
-      const callee = coroutines.coroutineCalled(call);
-      if (!callee) continue;
       const message = unusedVariable
         ? t('The coroutine stored in {0} is never awaited, so {1}() never runs.', unusedVariable, callee)
         : t('{0}() makes a coroutine that is never awaited, so its body never runs.', callee);

@@ -15,13 +15,16 @@ export const waitBareCoroutinesRule: Rule = {
   check(file) {
     const findings: Finding[] = [];
     let coroutines: CoroutineIndex | undefined;
-    for (const call of file.calls) {
-      if (file.qualifiedName(call.childForFieldName('function')) !== 'asyncio.wait') continue;
+    for (const { node: call, qualified } of file.calls) {
+      if (qualified !== 'asyncio.wait') continue;
       const argument = namedChildrenOf(call.childForFieldName('arguments') ?? call)[0];
       if (!argument) continue;
       coroutines ??= new CoroutineIndex(file);
       const index = coroutines;
-      const bare = awaitableElements(argument).filter((element) => element.type === 'call' && index.coroutineCalled(element));
+      const bare = awaitableElements(argument).filter((element) => {
+        const site = element.type === 'call' ? file.calls.find((candidate) => candidate.node.equals(element)) : undefined;
+        return site !== undefined && index.coroutineCalled(site) !== undefined;
+      });
       if (bare.length === 0) continue;
       const asyncio = asyncioModule(file);
       const edits = [...asyncio.importEdits, ...bare.map((element) => replaceNode(element, `${asyncio.name}.create_task(${element.text})`))];
