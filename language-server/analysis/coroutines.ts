@@ -35,24 +35,66 @@ export class CoroutineIndex {
   private readonly outerScopes = new Map<number, Node | null>();
   /** Every name some `async def` in the file defines: no other name can be a coroutine function of this file. */
   private readonly asyncDefNames: ReadonlySet<string>;
+  /** Module-level classes by name (null when the name is bound more than once). */
+  private readonly moduleClasses = new Map<string, Node | null>();
+  /** Receiver text → class of this file it was assigned an instance of (`client = Client()`), when assigned exactly once. */
+  private readonly localInstances = new Map<string, Node | null>();
 
   constructor(private readonly file: SourceFile) {
     this.asyncDefNames = new Set([...file.text.matchAll(/\basync\s+def\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
-    for (const { node: call, qualified: cls } of file.calls) {
-      if (!cls || !(cls in ASYNCIO_CLASS_COROUTINES)) continue;
-      const assignment = call.parent;
-      if (assignment?.type !== 'assignment' || !assignment.childForFieldName('right')?.equals(call)) continue;
-      const target = dottedName(assignment.childForFieldName('left'));
-      if (!target) continue;
-      const previous = this.asyncioInstances.get(target);
-      this.asyncioInstances.set(target, previous === undefined || previous === cls ? cls : null);
+    if (this.asyncDefNames.size) this.indexModuleClasses();
+    for (const site of file.calls) {
+      const cls = site.qualified;
+      const isAsyncioClass = cls !== undefined && cls in ASYNCIO_CLASS_COROUTINES;
+      const localClass = isAsyncioClass ? undefined : this.classInstantiatedBy(site);
+      if (!isAsyncioClass && !localClass) continue;
+      const assignment = site.node.parent;
+      if (assignment?.type !== 'assignment' || !assignment.childForFieldName('right')?.equals(site.node)) continue;
+      const assigned = dottedName(assignment.childForFieldName('left'));
+      if (!assigned) continue;
+      const target = instanceKey(site.scope, assigned);
+      if (isAsyncioClass) {
+        const previous = this.asyncioInstances.get(target);
+        this.asyncioInstances.set(target, previous === undefined || previous === cls ? cls : null);
+      } else {
+        const previous = this.localInstances.get(target);
+        this.localInstances.set(target, previous === undefined || previous?.equals(localClass!) ? localClass! : null);
+      }
     }
     // Assigned some other way too (`q = make_queue()` elsewhere)? Then its type is not known.
-    for (const [target, cls] of this.asyncioInstances) {
-      const escaped = target.replace(/[.]/g, '\\.');
-      const assignments = file.text.match(new RegExp(`(^|[^\\w.])${escaped}\\s*(:[^=\\n]*)?=(?!=)`, 'gm'))?.length ?? 0;
-      if (cls && assignments !== 1) this.asyncioInstances.set(target, null);
+    const scopeTexts = new Map<number, string>(file.calls.flatMap(({ scope }) => (scope ? [[scope.id, ''] as [number, string]] : [])));
+    for (const instances of [this.asyncioInstances, this.localInstances] as Map<string, unknown>[]) {
+      for (const key of instances.keys()) {
+        const [scopeId, target] = splitInstanceKey(key);
+        let text = file.text;
+        if (scopeId !== undefined) {
+          const scope = file.calls.find((site) => site.scope?.id === scopeId)!.scope!;
+          text = scopeTexts.get(scopeId) || scope.text;
+          scopeTexts.set(scopeId, text);
+        }
+        if (assignmentCount(text, target) !== 1) instances.set(key, null);
+      }
     }
+  }
+
+  private indexModuleClasses(): void {
+    for (const statement of namedChildrenOf(this.file.root)) {
+      const definition = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      if (definition?.type !== 'class_definition') continue;
+      const name = definition.childForFieldName('name')?.text;
+      if (name) this.moduleClasses.set(name, this.moduleClasses.has(name) ? null : definition);
+    }
+  }
+
+  /** The class of this file a call instantiates: `Client()`, or `cls()` inside a classmethod. */
+  private classInstantiatedBy(site: CallSite): Node | undefined {
+    const name = site.calleeName;
+    if (!name || !this.asyncDefNames.size) return undefined;
+    if (name === 'cls') {
+      const fn = site.scope;
+      return (fn?.type === 'function_definition' ? enclosingClass(fn) : null) ?? undefined;
+    }
+    return this.file.imports.has(name) ? undefined : (this.moduleClasses.get(name) ?? undefined);
   }
 
   /** A readable name of the coroutine function the call calls, or undefined when it is not known to be one. */
@@ -66,8 +108,13 @@ export class CoroutineIndex {
     const receiver = calleeName.slice(0, dot);
     if (receiver === 'self' || receiver === 'cls') return this.asyncDefNames.has(name) && this.isMethodCoroutine(site, name) ? calleeName : undefined;
     const method = name;
-    const cls = this.asyncioInstances.get(receiver);
-    return cls && ASYNCIO_CLASS_COROUTINES[cls].includes(method) ? calleeName : undefined;
+    const key = instanceKey(site.scope, receiver);
+    const cls = this.asyncioInstances.get(key);
+    if (cls) return ASYNCIO_CLASS_COROUTINES[cls].includes(method) ? calleeName : undefined;
+    if (!this.asyncDefNames.has(method)) return undefined;
+    // `Client.create()` through the class, or `client.connect()` on an instance made in this file.
+    const localClass = this.localInstances.get(key) ?? (this.file.imports.has(receiver) ? undefined : this.moduleClasses.get(receiver));
+    return localClass && this.bindingVerdict(localClass, method) ? calleeName : undefined;
   }
 
   /** Looks `name` up as Python would, from the innermost function out to the module (class bodies are skipped). */
@@ -106,6 +153,25 @@ export class CoroutineIndex {
     }
     return table.get(name);
   }
+}
+
+/**
+ * Plain names are local to their function (`client` in two functions is two variables); attribute
+ * chains such as `self._queue` are looked up file-wide.
+ */
+function instanceKey(scope: Node | null, target: string): string {
+  return target.includes('.') || scope === null ? `*:${target}` : `${scope.id}:${target}`;
+}
+
+function splitInstanceKey(key: string): [number | undefined, string] {
+  const colon = key.indexOf(':');
+  const scope = key.slice(0, colon);
+  return [scope === '*' ? undefined : Number(scope), key.slice(colon + 1)];
+}
+
+function assignmentCount(text: string, target: string): number {
+  const escaped = target.replace(/[.]/g, '\\.');
+  return text.match(new RegExp(`(^|[^\\w.])${escaped}\\s*(:[^=\\n]*)?=(?!=)`, 'gm'))?.length ?? 0;
 }
 
 /**

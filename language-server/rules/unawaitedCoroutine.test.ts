@@ -38,6 +38,46 @@ describe('ALENS002 unawaited coroutine', () => {
     ]);
   });
 
+  it('flags coroutine methods called through a class of this file or an instance made here', async () => {
+    const source = py`
+      class Client:
+          async def connect(self): ...
+          def close(self): ...
+          @classmethod
+          async def create(cls):
+              client = cls()
+              client.connect()
+              return client
+
+      async def main():
+          client = Client()
+          client.connect()
+          client.close()
+          Client.create()
+
+      async def elsewhere(client):
+          client.connect()
+    `;
+    expect(await flagged(unawaitedCoroutineRule, source)).toEqual([
+      'ALENS002 client.connect()',
+      'ALENS002 client.connect()',
+      'ALENS002 Client.create()',
+    ]);
+  });
+
+  it('does not trust an instance variable assigned twice', async () => {
+    const source = py`
+      class Client:
+          async def connect(self): ...
+      async def main(flag):
+          client = Client()
+          if flag:
+              client = make_sync_client()
+          client.connect()
+    `;
+    expect(await flagged(unawaitedCoroutineRule, source)).toEqual([]);
+  });
+
   it('flags a coroutine assigned to a variable that is never read', async () => {
     const source = py`
       async def fetch(): ...
