@@ -13,6 +13,8 @@ export interface LinterHost {
   settings(): LintSettings;
   publish(document: ParsedDocument, diagnoses: Diagnosis[]): void;
   log(message: string): void;
+  /** Top-level coroutine functions of workspace modules a document imports; none when absent. */
+  workspaceCoroutines?(document: ParsedDocument, imports: ReadonlyMap<string, string>): ReadonlySet<string>;
   /** Where each finished analysis reports its cost, when someone measures. */
   timing?(timing: AnalysisTiming): void;
 }
@@ -113,7 +115,8 @@ export class Linter {
     const parseStart = performance.now();
     const tree = document.parse(this.parser);
     const indexStart = performance.now();
-    const file = indexSourceFile(this.grammar, tree, document.text);
+    const lookup = this.host.workspaceCoroutines;
+    const file = indexSourceFile(this.grammar, tree, document.text, lookup && ((imports) => lookup(document, imports)));
     this.lastParseMs = indexStart - parseStart;
     this.lastIndexMs = performance.now() - indexStart;
     this.indexes.set(document.uri, { version: document.version, file });

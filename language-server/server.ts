@@ -16,6 +16,8 @@ import { codeActionsFor, toDiagnostic, toLspRange } from './features/lspConvert'
 import { Linter } from './linter';
 import { useLocale } from './messages';
 import { loadPythonGrammar, shippedWasmPaths } from './syntax/pythonParser';
+import { WorkspaceModules } from './workspaceModules';
+import { fileURLToPath } from 'node:url';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new Map<string, ParsedDocument>();
@@ -30,11 +32,15 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const options = params.initializationOptions as { lint?: unknown; debounceMs?: number; reportTiming?: boolean } | undefined;
   if (options?.lint) settings = lintSettingsFrom(options.lint);
   const grammar = await loadPythonGrammar(shippedWasmPaths(__dirname));
+  const roots = (params.workspaceFolders ?? []).flatMap((folder) => (folder.uri.startsWith('file:') ? [fileURLToPath(folder.uri)] : []));
+  const workspace = new WorkspaceModules(grammar.newParser(), () => roots);
   linter = new Linter(grammar, {
     settings: () => settings,
     publish: (document, diagnoses) =>
       void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: diagnoses.map(toDiagnostic) }),
     log: (message) => connection.console.log(message),
+    workspaceCoroutines: (document, imports) =>
+      workspace.coroutinesImportedBy(document.uri.startsWith('file:') ? fileURLToPath(document.uri) : undefined, imports),
     timing: options?.reportTiming ? (timing) => void connection.sendNotification('asyncioLens/analysisTiming', timing) : undefined,
   }, typeof options?.debounceMs === 'number' ? options.debounceMs : undefined);
   return {

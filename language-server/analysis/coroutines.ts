@@ -101,7 +101,7 @@ export class CoroutineIndex {
   coroutineCalled(site: CallSite): string | undefined {
     const { calleeName, qualified } = site;
     if (!calleeName) return undefined;
-    if (qualified && ASYNCIO_COROUTINE_FUNCTIONS.has(qualified)) return calleeName;
+    if (qualified && (ASYNCIO_COROUTINE_FUNCTIONS.has(qualified) || this.file.workspaceCoroutines.has(qualified))) return calleeName;
     const dot = calleeName.lastIndexOf('.');
     const name = calleeName.slice(dot + 1);
     if (dot < 0) return this.asyncDefNames.has(name) && this.isLocalCoroutineFunction(site, name) ? calleeName : undefined;

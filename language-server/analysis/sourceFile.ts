@@ -65,9 +65,14 @@ export interface SourceFile {
   qualifiedName(expression: Node | null): string | undefined;
   /** True when the file imports asyncio or anything from it. */
   readonly usesAsyncio: boolean;
+  /** Qualified names of coroutine functions defined in other files of the workspace that this file imports. */
+  readonly workspaceCoroutines: ReadonlySet<string>;
 }
 
-export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string): SourceFile {
+/** Finds which imported names are `async def`s in workspace files (the server reads them; tests pass a stub). */
+export type WorkspaceCoroutineLookup = (imports: ReadonlyMap<string, string>) => ReadonlySet<string>;
+
+export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string, workspace?: WorkspaceCoroutineLookup): SourceFile {
   let query = queries.get(grammar.language);
   if (!query) {
     query = new Query(grammar.language, INDEX_QUERY);
@@ -146,6 +151,7 @@ export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string
     imports,
     qualifiedName,
     usesAsyncio: [...imports.values()].some((name) => name === 'asyncio' || name.startsWith('asyncio.')),
+    workspaceCoroutines: workspace?.(imports) ?? new Set(),
   };
 }
 
@@ -168,16 +174,18 @@ function importTable(statements: Node[]): Map<string, string> {
       continue;
     }
     const module = statement.childForFieldName('module_name');
-    if (!module || module.type !== 'dotted_name') continue;
+    if (!module) continue;
+    // Relative imports keep their dots (`.helpers.fetch`): only workspace lookups resolve them.
     const modulePath = module.text.replace(/\s+/g, '');
+    const separator = modulePath.endsWith('.') ? '' : '.';
     for (const name of statement.childrenForFieldName('name')) {
       if (!name) continue;
       if (name.type === 'aliased_import') {
         const alias = name.childForFieldName('alias')?.text;
         const target = name.childForFieldName('name')?.text;
-        if (alias && target) table.set(alias, `${modulePath}.${target}`);
+        if (alias && target) table.set(alias, `${modulePath}${separator}${target}`);
       } else {
-        table.set(name.text, `${modulePath}.${name.text}`);
+        table.set(name.text, `${modulePath}${separator}${name.text}`);
       }
     }
     if (namedChildrenOf(statement).some((child) => child.type === 'wildcard_import') && modulePath === 'asyncio') {
