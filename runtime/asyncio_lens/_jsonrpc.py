@@ -19,6 +19,9 @@ __all__ = [
     "FramingError",
     "MessageParser",
     "encode",
+    "dumps",
+    "dumps_list",
+    "frame_body",
     "request",
     "notification",
     "response",
@@ -91,10 +94,34 @@ def _content_length(header):
     return length
 
 
+def dumps(value):
+    """Compact JSON text (UTF-8 characters kept, NaN refused)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def dumps_list(items, pause_every=200, pause=None):
+    """JSON text of a list, encoded item by item, calling *pause* every *pause_every* items.
+
+    One json.dumps of a 10 000-task list holds the GIL for tens of milliseconds; this lets
+    the program's threads run in between.
+    """
+    parts = []
+    for i, item in enumerate(items):
+        if pause is not None and i and i % pause_every == 0:
+            pause()
+        parts.append(dumps(item))
+    return "[" + ",".join(parts) + "]"
+
+
+def frame_body(body):
+    """One frame for an already encoded JSON text."""
+    data = body.encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n%s" % (len(data), data)
+
+
 def encode(message):
     """One frame for *message* (a JSON-serialisable dict)."""
-    body = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    return frame_body(dumps(message))
 
 
 def request(id_, method, params=None):
@@ -136,7 +163,10 @@ class Connection:
 
     def send(self, message):
         """Send one message; False (and the connection closed) if the peer is gone."""
-        data = encode(message)
+        return self.send_frame(encode(message))
+
+    def send_frame(self, data):
+        """Send one already framed message (see frame_body)."""
         with self._wlock:
             if self.closed:
                 return False

@@ -64,6 +64,28 @@ class _ParamsError(Exception):
     pass
 
 
+def _pause():
+    time.sleep(1e-4)
+
+
+class _Encoded:
+    """A result whose big lists are encoded piecewise, yielding the GIL in between."""
+
+    def __init__(self, obj, list_keys):
+        self.obj = obj
+        self.list_keys = list_keys
+
+    def text(self, yield_gil):
+        parts = []
+        for key, value in self.obj.items():
+            if key in self.list_keys:
+                value_text = _jsonrpc.dumps_list(value, pause=_pause if yield_gil else None)
+            else:
+                value_text = _jsonrpc.dumps(value)
+            parts.append("%s:%s" % (_jsonrpc.dumps(key), value_text))
+        return "{" + ",".join(parts) + "}"
+
+
 def parse_address(text):
     """``HOST:PORT`` or ``[v6]:PORT`` -> (host, port)."""
     host, sep, port = text.rpartition(":")
@@ -257,7 +279,11 @@ class Server:
                     msg_id, _jsonrpc.INTERNAL_ERROR, "Internal error: %s: %s" % (type(exc).__name__, exc)))
             return
         if is_request:
-            self.conn.send(_jsonrpc.response(msg_id, result))
+            if isinstance(result, _Encoded):
+                self.conn.send_frame(_jsonrpc.frame_body(
+                    '{"jsonrpc":"2.0","id":%s,"result":%s}' % (_jsonrpc.dumps(msg_id), result.text(True))))
+            else:
+                self.conn.send(_jsonrpc.response(msg_id, result))
         if method == PROGRAM_START:
             self.start_event.set()
 
@@ -281,7 +307,7 @@ class Server:
             live, finished = self.collector.collect()
             if self._interval is not None:
                 self._pending_finished.extend(finished)
-            return self.collector.snapshot(live)
+            return _Encoded(self.collector.snapshot(live), ("tasks", "history"))
 
     def _program_start(self, params):
         self.start_requested = True
@@ -303,6 +329,7 @@ class Server:
                 return
             self._reset = False
             self._seq += 1
-            self.conn.send(_jsonrpc.notification(TASKS_CHANGED, {
-                "seq": self._seq, "time": time.time(), "reset": reset, "tasks": tasks, "finished": done,
-            }))
+            params = _Encoded({"seq": self._seq, "time": time.time(), "reset": reset, "tasks": tasks,
+                               "finished": done}, ("tasks", "finished")).text(not final)
+            self.conn.send_frame(_jsonrpc.frame_body(
+                '{"jsonrpc":"2.0","method":%s,"params":%s}' % (_jsonrpc.dumps(TASKS_CHANGED), params)))

@@ -20,6 +20,7 @@ import os
 import sys
 import time
 import types
+import weakref
 from asyncio import tasks as _tasks
 
 from . import _tracker
@@ -45,15 +46,20 @@ def python_version():
 
 
 # -- what a task waits on -------------------------------------------------------------
+# id(code) -> kind. Keyed by id: hashing a code object hashes all its fields. The code
+# objects are kept in _WAIT_CODE_OBJECTS, so their ids stay theirs.
 _WAIT_CODES = {}
+_WAIT_CODE_OBJECTS = []
 
 
 def _register(kind, obj, attr=None):
     try:
         fn = getattr(obj, attr) if attr else obj
-        _WAIT_CODES[fn.__code__] = kind
+        code = fn.__code__
     except AttributeError:
-        pass
+        return
+    _WAIT_CODES[id(code)] = kind
+    _WAIT_CODE_OBJECTS.append(code)
 
 
 _register("sleep", asyncio, "sleep")
@@ -109,57 +115,77 @@ def _local(obj, frame, name):
         return None
 
 
-def _next_awaitable(obj):
-    """(frame, name, next awaitable) for one link of an await chain, or None at the leaf."""
-    t = type(obj)
-    if t is _CoroutineType:
-        return obj.cr_frame, obj.__qualname__, obj.cr_await
-    if t is _AsyncGenType:
-        return obj.ag_frame, obj.__qualname__, obj.ag_await
-    if t is _GeneratorType:
-        return obj.gi_frame, obj.__qualname__, obj.gi_yieldfrom
-    tn = t.__name__
-    if tn in ("coroutine_wrapper", "async_generator_asend", "async_generator_athrow"):
-        # No public attribute leads on; the referents hold the coroutine/generator.
+def _unwrap(obj):
+    """The coroutine/generator behind a wrapper that has no public attribute for it."""
+    if type(obj).__name__ in ("coroutine_wrapper", "async_generator_asend", "async_generator_athrow"):
         for ref in gc.get_referents(obj):
             if type(ref) in (_CoroutineType, _AsyncGenType, _GeneratorType):
-                return None, None, ref
+                return ref
     return None
 
 
 def walk_chain(coro):
-    """List of (coroutine-like object, frame, qualname) from *coro* inward."""
+    """List of (coroutine-like object, frame) from *coro* inward, to the leaf."""
     out = []
-    seen = set()
     obj = coro
     while obj is not None and len(out) < _CHAIN_WALK_LIMIT:
-        if id(obj) in seen:
-            break
-        seen.add(id(obj))
-        step = _next_awaitable(obj)
-        if step is None:
-            break
-        frame, name, nxt = step
-        if frame is not None:
-            out.append((obj, frame, name))
-        elif name is not None:
-            break  # a finished coroutine/generator
+        t = type(obj)
+        if t is _CoroutineType:
+            frame = obj.cr_frame
+            nxt = obj.cr_await
+        elif t is _AsyncGenType:
+            frame = obj.ag_frame
+            nxt = obj.ag_await
+        elif t is _GeneratorType:
+            frame = obj.gi_frame
+            nxt = obj.gi_yieldfrom
+        else:
+            obj = _unwrap(obj)  # a leaf (a FutureIter, None, ...) gives None
+            continue
+        if frame is None:
+            break  # finished
+        out.append((obj, frame))
         obj = nxt
     return out
 
 
+# Chain entries are shared between tasks suspended at the same place, and so are their
+# comparison keys: (id(code), lasti, qualname) -> (code, entry dict, entry key). The code
+# object is kept so that its id stays unique while the entry is cached.
+_entries = {}
+
+
+def _entry(obj, frame):
+    code = frame.f_code
+    name = obj.__qualname__
+    k = (id(code), frame.f_lasti, name)
+    hit = _entries.get(k)
+    if hit is not None and hit[0] is code:
+        return hit
+    line = frame.f_lineno
+    if line is None:
+        line = code.co_firstlineno
+    if not isinstance(name, str):
+        name = code.co_name
+    entry = {"name": name, "file": code.co_filename, "line": line}
+    hit = (code, entry, (name, code.co_filename, line))
+    if len(_entries) > 50000:
+        _entries.clear()
+    _entries[k] = hit
+    return hit
+
+
 def _chain_json(links):
+    """(chain, key) for the links of walk_chain, trimmed in the middle when very deep."""
     if len(links) > 2 * _CHAIN_KEEP:
         links = links[:_CHAIN_KEEP] + links[-_CHAIN_KEEP:]
     chain = []
-    for _obj, frame, name in links:
-        code = frame.f_code
-        line = frame.f_lineno
-        if line is None:
-            line = code.co_firstlineno
-        chain.append({"name": name if isinstance(name, str) else code.co_name,
-                      "file": code.co_filename, "line": line})
-    return chain
+    keys = []
+    for obj, frame in links:
+        _code, entry, key = _entry(obj, frame)
+        chain.append(entry)
+        keys.append(key)
+    return chain, tuple(keys)
 
 
 def _plural(n, word):
@@ -167,26 +193,18 @@ def _plural(n, word):
 
 
 def _primitive_detail(kind, prim):
+    """A short, stable description of the primitive waited on (no counts that change
+    while the task waits, so that a task's info changes only when its wait does)."""
     if prim is None:
         return ""
     try:
+        name = type(prim).__name__
         if kind.startswith("queue."):
             maxsize = prim.maxsize
-            return "%s (%s%s)" % (type(prim).__name__, _plural(prim.qsize(), "item"),
-                                  ", maxsize %d" % maxsize if maxsize > 0 else "")
-        waiters = getattr(prim, "_waiters", None)
-        nw = len(waiters) if waiters else 0
-        if kind == "lock":
-            return "Lock (%s, %s)" % ("locked" if prim.locked() else "unlocked", _plural(nw, "waiter"))
-        if kind == "semaphore":
-            return "%s (value %d, %s)" % (type(prim).__name__, prim._value, _plural(nw, "waiter"))
-        if kind == "event":
-            return "Event (%s, %s)" % ("set" if prim.is_set() else "not set", _plural(nw, "waiter"))
-        if kind == "condition":
-            return "Condition (%s)" % _plural(nw, "waiter")
+            return "%s (maxsize %d)" % (name, maxsize) if maxsize > 0 else name
         if kind == "barrier":
-            return "Barrier (%d/%d waiting)" % (prim.n_waiting, prim.parties)
-        return type(prim).__name__
+            return "%s (%d parties)" % (name, prim.parties)
+        return name
     except Exception:  # noqa: BLE001
         return type(prim).__name__
 
@@ -235,11 +253,11 @@ def _classify(task, links, fut):
     kind = None
     frame_obj = frame = None
     # The innermost run of asyncio frames names the primitive.
-    for obj, f, _name in reversed(links):
+    for obj, f in reversed(links):
         code = f.f_code
         if not _tracker.is_internal_code(code):
             break
-        k = _WAIT_CODES.get(code)
+        k = _WAIT_CODES.get(id(code))
         if k is not None and (kind is None or k in _OVERRIDING):
             kind, frame_obj, frame = k, obj, f
     detail = ""
@@ -347,15 +365,27 @@ def finished_info_from_task(task):
     return _info(task, state, exc, [], None)
 
 
-def _info(task, state, exc, chain, waiting):
+def _static_info(task):
+    """(id, parent, group, coro, created_at): what never changes in a task's info."""
+    return (
+        task_id(task),
+        getattr(task, "_lens_parent", None),
+        getattr(task, "_lens_group", None),
+        _tracker._coro_name(task._coro) or (getattr(task, "_lens_coro", None) or ""),
+        _tracker.resolve_site(getattr(task, "_lens_site", None)),
+    )
+
+
+def _info(task, state, exc, chain, waiting, static=None):
+    tid, parent, group, coro, created_at = static or _static_info(task)
     return {
-        "id": task_id(task),
+        "id": tid,
         "name": _safe_name(task),
         "state": state,
-        "parent": getattr(task, "_lens_parent", None),
-        "group": getattr(task, "_lens_group", None),
-        "coro": _tracker._coro_name(task._coro) or (getattr(task, "_lens_coro", None) or ""),
-        "created_at": _tracker.resolve_site(getattr(task, "_lens_site", None)),
+        "parent": parent,
+        "group": group,
+        "coro": coro,
+        "created_at": created_at,
         "chain": chain,
         "waiting_on": waiting,
         "awaited_by": [],
@@ -372,12 +402,29 @@ def _info_from_death(rec):
     }
 
 
+def _by_id(info):
+    return info["id"]
+
+
+# Waits whose task list changes while the task stays suspended on the same future.
+_DYNAMIC_KINDS = frozenset(("gather", "taskgroup", "wait", "wait_for"))
+
+
 class Collector:
-    """Reads the live tasks and the newly finished ones; keeps the bounded history."""
+    """Reads the live tasks and the newly finished ones; keeps the bounded history.
+
+    A task still suspended on the same future object as at the previous collection has
+    not moved (a task suspends only on a pending future, and must wait for it to finish
+    before it can move), so its info is reused instead of walking its chain again. The
+    cache holds a weak reference to that future, and plain data otherwise.
+    """
 
     def __init__(self, tracker, history_size=1000):
         self.tracker = tracker
         self.history = collections.deque(maxlen=history_size)
+        # task id -> [static info, weakref to the future waited on, name, info, base key,
+        # dynamic, key, awaited_by key] for the tasks live at the last collection.
+        self._cache = {}
 
     def collect(self, yield_gil=True):
         """Return (live, finished): live is a list of (info, key), finished of infos."""
@@ -386,9 +433,10 @@ class Collector:
         live = []
         finished = []
         finished_ids = set()
+        old_cache, new_cache = self._cache, {}
         for i, t in enumerate(all_tasks):
             if yield_gil and i and i % _YIELD_EVERY == 0:
-                time.sleep(1e-4)
+                time.sleep(1e-4)  # lets the loop's thread take the GIL
             try:
                 if t.done():
                     if getattr(t, "_lens_seen", 0) != FINISHED_REPORTED:
@@ -405,38 +453,75 @@ class Collector:
                         t._lens_seen = 1  # from now on its end is always recorded
                     except Exception:  # noqa: BLE001
                         pass
-                live.append(self._live_info(t, current.get(t._loop)))
+                tid = getattr(t, "_lens_id", None)
+                cached = old_cache.get(tid) if tid is not None else None
+                entry = self._live_entry(t, current.get(t._loop), cached)
+                new_cache[entry[3]["id"]] = entry
+                live.append(entry)
             except Exception:  # noqa: BLE001 - a task mutating under us, or an odd subclass
                 self.tracker._fault("snapshot")
         del all_tasks
-        by_id = {}
-        for info, waits in live:
-            by_id[info["id"]] = info
-        for info, waits in live:
-            for tid in info["waiting_on"]["tasks"] if info["waiting_on"] else ():
-                target = by_id.get(tid)
-                if target is not None and info["id"] not in target["awaited_by"]:
-                    target["awaited_by"].append(info["id"])
+        self._cache = new_cache
+        # awaited_by: inverted "waits on" edges. Kept in the cached info dicts, replaced
+        # only when they change (fewer allocations: the GC's pauses are the main cost).
+        awaited = {}
+        for entry in live:
+            waiting = entry[3]["waiting_on"]
+            if waiting and waiting["tasks"]:
+                me = entry[3]["id"]
+                for tid in waiting["tasks"]:
+                    lst = awaited.get(tid)
+                    if lst is None:
+                        awaited[tid] = [me]
+                    elif me not in lst:
+                        lst.append(me)
         result = []
-        for info, waits in live:
-            info["awaited_by"].sort()
-            key = (info["name"], info["state"], info["parent"], info["group"], info["coro"],
-                   waits, tuple((c["name"], c["file"], c["line"]) for c in info["chain"]),
-                   tuple(info["awaited_by"]))
-            result.append((info, key))
-        result.sort(key=lambda e: e[0]["id"])
+        for entry in live:
+            info = entry[3]
+            ab = awaited.get(info["id"])
+            if ab is None:
+                ab_key = ()
+                if info["awaited_by"]:
+                    info["awaited_by"] = []
+            else:
+                ab.sort()
+                ab_key = tuple(ab)
+                if info["awaited_by"] != ab:
+                    info["awaited_by"] = ab
+            if entry[7] != ab_key or entry[6] is None:
+                entry[6] = (entry[4], ab_key)
+                entry[7] = ab_key
+            result.append((info, entry[6]))
         deaths = [_info_from_death(r) for r in self.tracker.drain_deaths()]
         deaths = [d for d in deaths if d["id"] not in finished_ids]
         finished = deaths + finished
         self.history.extend(finished)
         return result, finished
 
-    def _live_info(self, task, current):
+    def _live_entry(self, task, current, cached):
+        static = cached[0] if cached is not None else _static_info(task)
+        name = _safe_name(task)
         if task is current:
-            return _info(task, "running", None, [], None), None
+            info = _info(task, "running", None, [], None, static)
+            return [static, None, name, info, ("running", name), False, None, None]
+        fut = task._fut_waiter
+        if (cached is not None and fut is not None and not cached[5] and cached[2] == name
+                and cached[1] is not None and cached[1]() is fut):
+            return cached
         links = walk_chain(task._coro)
-        waiting, wkey = _classify(task, links, task._fut_waiter)
-        return _info(task, "pending", None, _chain_json(links), waiting), wkey
+        waiting, wkey = _classify(task, links, fut)
+        chain, ckey = _chain_json(links)
+        del links
+        info = _info(task, "pending", None, chain, waiting, static)
+        info["name"] = name
+        ref = None
+        if fut is not None:
+            try:
+                ref = weakref.ref(fut)
+            except TypeError:
+                ref = None
+        return [static, ref, name, info, ("pending", name, wkey, ckey), waiting["kind"] in _DYNAMIC_KINDS,
+                None, None]
 
     def snapshot(self, live=None):
         if live is None:
@@ -446,7 +531,7 @@ class Collector:
             "python": python_version(),
             "pid": os.getpid(),
             "time": time.time(),
-            "tasks": [info for info, _key in live],
+            "tasks": sorted((info for info, _key in live), key=_by_id),
             "history": list(self.history),
         }
 

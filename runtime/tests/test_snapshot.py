@@ -155,11 +155,11 @@ def test_waiting_on_kinds_chain_and_awaited_by(collector):
     assert s["created_at"]["file"] == __file__
 
     assert by_name(snap, "getter")["waiting_on"]["kind"] == "queue.get"
-    assert by_name(snap, "getter")["waiting_on"]["detail"] == "Queue (0 items)"
+    assert by_name(snap, "getter")["waiting_on"]["detail"] == "Queue"
     assert by_name(snap, "putter")["waiting_on"]["kind"] == "queue.put"
-    assert by_name(snap, "putter")["waiting_on"]["detail"] == "Queue (1 item, maxsize 1)"
+    assert by_name(snap, "putter")["waiting_on"]["detail"] == "Queue (maxsize 1)"
     assert by_name(snap, "locker")["waiting_on"]["kind"] == "lock"
-    assert by_name(snap, "locker")["waiting_on"]["detail"] == "Lock (locked, 1 waiter)"
+    assert by_name(snap, "locker")["waiting_on"]["detail"] == "Lock"
     assert by_name(snap, "event")["waiting_on"]["kind"] == "event"
     assert by_name(snap, "future")["waiting_on"] == {"kind": "future", "detail": "Future", "tasks": []}
     assert by_name(snap, "threaded")["waiting_on"]["kind"] == "thread"
@@ -381,3 +381,70 @@ def test_collecting_while_the_loop_churns(collector):
     assert errors == []
     assert count[0] >= 1
     assert collector.tracker.faults == 0
+
+
+@pytest.mark.skipif(not HAS_TG, reason="TaskGroup is new in Python 3.11")
+def test_cached_infos_follow_the_tasks(collector):
+    """Infos are reused while a task waits on the same future; any move is seen."""
+    lines = {}
+
+    async def mover(q, ev):
+        for _ in range(3):
+            lines["get"] = line() + 1
+            await q.get()
+            lines["wait"] = line() + 1
+            await ev.wait()
+            ev.clear()
+
+    async def short(ev):
+        await ev.wait()
+
+    async def long(ev):
+        await ev.wait()
+
+    async def grouped(e1, e2):
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(short(e1), name="short")
+            tg.create_task(long(e2), name="long")
+
+    async def settle():
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+    async def main():
+        q, ev, e1, e2 = asyncio.Queue(), asyncio.Event(), asyncio.Event(), asyncio.Event()
+        m = asyncio.create_task(mover(q, ev), name="mover")
+        g = asyncio.create_task(grouped(e1, e2), name="grouped")
+        seen = []
+        for step in range(3):
+            await settle()
+            seen.append(await asyncio.to_thread(collector.collect))
+            q.put_nowait(step)
+            await settle()
+            seen.append(await asyncio.to_thread(collector.collect))
+            ev.set()
+        e1.set()
+        await settle()
+        seen.append(await asyncio.to_thread(collector.collect))
+        e2.set()
+        await asyncio.gather(m, g)
+        return seen
+
+    seen = asyncio.run(main())
+
+    def info(collected, name):
+        return [i for i, _k in collected[0] if i["name"] == name][0]
+
+    for n, collected in enumerate(seen[:6]):
+        mv = info(collected, "mover")
+        expected = lines["get"] if n % 2 == 0 else lines["wait"]
+        assert mv["chain"][0]["line"] == expected, n
+        assert mv["waiting_on"]["kind"] == ("queue.get" if n % 2 == 0 else "event")
+    keys = [[k for i, k in c[0] if i["name"] == "mover"][0] for c in seen[:6]]
+    assert keys[0] == keys[2] == keys[4] and keys[1] == keys[3] == keys[5] and keys[0] != keys[1]
+    before, after = info(seen[0], "grouped"), info(seen[6], "grouped")
+    assert len(before["waiting_on"]["tasks"]) == 2
+    assert after["waiting_on"]["tasks"] == [info(seen[6], "long")["id"]]
+    finished = [i["name"] for i in seen[6][1]]
+    assert "short" in finished and "long" not in finished
+    assert all("short" not in [i["name"] for i in c[1]] for c in seen[:6])
