@@ -5,38 +5,26 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { createMessageConnection, MessageConnection, ResponseError, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import {
-  createMessageConnection,
-  MessageConnection,
-  NotificationType,
-  RequestType,
-  SocketMessageReader,
-  SocketMessageWriter,
-} from 'vscode-jsonrpc/node';
-import {
+  DebugConfigureParams,
   HelloParams,
-  InitializeParams,
   InitializeResult,
+  NotificationMap,
   Notifications,
   PROTOCOL_VERSION,
+  RequestMap,
   Requests,
-  Snapshot,
   SubscribeParams,
-  TasksChangedParams,
   TOKEN_ENV,
 } from './agentProtocol';
 import { ErrorCodes, ProtocolError } from './errors';
 import { ProcessEnd, RuntimeProcess } from './runtimeProcess';
 
-const initializeRequest = new RequestType<InitializeParams, InitializeResult, void>(Requests.initialize);
-const subscribeRequest = new RequestType<SubscribeParams, Record<string, never>, void>(Requests.tasksSubscribe);
-const programStartRequest = new RequestType<Record<string, never>, Record<string, never>, void>(Requests.programStart);
-const snapshotRequest = new RequestType<Record<string, never>, Snapshot, void>(Requests.tasksSnapshot);
-const helloNotification = new NotificationType<HelloParams>(Notifications.hello);
-const tasksChangedNotification = new NotificationType<TasksChangedParams>(Notifications.tasksChanged);
-
 /** How long the runtime may take from spawn to a verified `hello`. */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** How long an unknown peer may take to present the token. */
+const HELLO_TIMEOUT_MS = 5_000;
 
 export interface AgentLaunchOptions {
   python: string;
@@ -45,35 +33,107 @@ export interface AgentLaunchOptions {
   cwd: string;
   env: Record<string, string | null>;
   runtimeDir: string;
-  tasksUpdateIntervalMs: number;
+  subscribe: SubscribeParams;
+  debug: DebugConfigureParams;
 }
 
+/** What the runtime reports; `notification` carries every runtime notification but `hello`. */
 export interface AgentEvents {
-  output(category: 'stdout' | 'stderr' | 'console', text: string): void;
-  tasksChanged(params: TasksChangedParams): void;
+  output(category: 'stdout' | 'stderr', text: string): void;
+  notification<M extends keyof NotificationMap>(method: M, params: NotificationMap[M]): void;
   exit(end: ProcessEnd): void;
 }
+
+type RequestMethod = keyof RequestMap;
 
 export class AgentClient {
   private process: RuntimeProcess | undefined;
   private connection: MessageConnection | undefined;
   private server: Server | undefined;
+  private connectedResolve!: (connection: MessageConnection) => void;
+  private connectedReject!: (err: unknown) => void;
+  /** Settles when the runtime has connected and been initialized, or failed to. */
+  private readonly connected = new Promise<MessageConnection>((resolve, reject) => {
+    this.connectedResolve = resolve;
+    this.connectedReject = reject;
+  });
 
-  constructor(private readonly events: AgentEvents) {}
+  constructor(private readonly events: AgentEvents) {
+    // Requests that wait for the connection report its failure themselves.
+    this.connected.catch(() => undefined);
+  }
 
-  /** Starts the program under the runtime; resolves once the runtime has been told to run it. */
-  async launch(options: AgentLaunchOptions): Promise<InitializeResult> {
-    const token = randomBytes(24).toString('hex');
+  /**
+   * Spawns the runtime with the program, waits for it to connect, initializes and configures
+   * it. The program itself starts only with `run()`.
+   */
+  async start(options: AgentLaunchOptions): Promise<InitializeResult> {
+    try {
+      const token = randomBytes(24).toString('hex');
+      const port = await this.listen();
+      const connection = await this.spawnAndAccept(options, token, port);
+      const init = await connection.sendRequest<InitializeResult>(Requests.initialize, { clientName: 'asyncio-lens-debug-adapter' });
+      if (init.version !== PROTOCOL_VERSION) {
+        throw new ProtocolError(
+          ErrorCodes.runtimeStartFailed,
+          `The Python runtime speaks protocol version ${init.version}, the adapter ${PROTOCOL_VERSION}. Rebuild the extension.`,
+        );
+      }
+      await connection.sendRequest(Requests.tasksSubscribe, options.subscribe);
+      await this.sendIfSupported(connection, Requests.debugConfigure, options.debug);
+      this.connection = connection;
+      this.connectedResolve(connection);
+      return init;
+    } catch (err) {
+      this.connectedReject(err);
+      this.terminate();
+      throw err;
+    }
+  }
+
+  /** Lets the program run (after breakpoints are set). */
+  async run(): Promise<void> {
+    await this.call(Requests.programStart, {});
+  }
+
+  /** Sends a request once connected; a runtime that is gone gives a readable error. */
+  async call<M extends RequestMethod>(method: M, params: RequestMap[M][0]): Promise<RequestMap[M][1]> {
+    const connection = this.connection ?? (await this.connected);
+    if (this.process?.hasEnded) throw new ProtocolError(ErrorCodes.notConnected, 'The program has ended.');
+    try {
+      return await connection.sendRequest<RequestMap[M][1]>(method, params);
+    } catch (err) {
+      if (err instanceof ResponseError) throw new ProtocolError(ErrorCodes.runtimeError, err.message);
+      throw new ProtocolError(ErrorCodes.notConnected, 'The connection to the program was lost.');
+    }
+  }
+
+  /** Ends the program (and the processes it started). Safe to call more than once. */
+  terminate(): void {
+    this.closeServer();
+    this.process?.kill();
+  }
+
+  dispose(): void {
+    this.terminate();
+    this.connection?.dispose();
+    this.connection = undefined;
+  }
+
+  private async listen(): Promise<number> {
     const server = createServer();
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
+      // Loopback only: `evaluate` runs code, so nothing off this machine may reach the runtime.
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    const { port } = server.address() as AddressInfo;
+    return (server.address() as AddressInfo).port;
+  }
 
+  private async spawnAndAccept(options: AgentLaunchOptions, token: string, port: number): Promise<MessageConnection> {
     let stderrBeforeConnect = '';
-    let connected = false;
+    let accepted: MessageConnection | undefined;
     let onEarlyExit: (end: ProcessEnd) => void = () => undefined;
     this.process = await RuntimeProcess.start(
       {
@@ -87,7 +147,7 @@ export class AgentClient {
       },
       {
         output: (category, text) => {
-          if (!connected && category === 'stderr') stderrBeforeConnect += text;
+          if (!accepted && category === 'stderr') stderrBeforeConnect += text;
           this.events.output(category, text);
         },
         exit: (end) => {
@@ -96,10 +156,7 @@ export class AgentClient {
           this.events.exit(end);
         },
       },
-    ).catch((err) => {
-      this.closeServer();
-      throw err;
-    });
+    );
 
     const connection = await new Promise<MessageConnection>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -115,63 +172,41 @@ export class AgentClient {
           ),
         );
       };
-      server.on('connection', (peer) => {
-        void this.acceptIfTokenMatches(peer, token).then((accepted) => {
-          if (!accepted) return;
-          if (connected) {
-            accepted.dispose();
+      this.server?.on('connection', (peer) => {
+        void this.acceptIfTokenMatches(peer, token).then((connection) => {
+          if (!connection) return;
+          if (accepted) {
+            connection.dispose();
             peer.destroy();
             return;
           }
-          connected = true;
+          accepted = connection;
           clearTimeout(timer);
-          resolve(accepted);
+          resolve(connection);
         });
       });
-    }).catch((err) => {
-      this.process?.kill();
-      throw err;
     });
     onEarlyExit = () => undefined;
     // The token is single-use: nobody else may connect from now on.
     this.closeServer();
 
-    this.connection = connection;
-    connection.onNotification(tasksChangedNotification, (params) => this.events.tasksChanged(params));
+    for (const method of Object.values(Notifications)) {
+      if (method === Notifications.hello) continue;
+      connection.onNotification(method, (params: NotificationMap[typeof method]) => this.events.notification(method, params));
+    }
     connection.onClose(() => {
       this.connection = undefined;
     });
+    return connection;
+  }
 
-    const init = await connection.sendRequest(initializeRequest, { clientName: 'asyncio-lens-debug-adapter' });
-    if (init.version !== PROTOCOL_VERSION) {
-      this.process.kill();
-      throw new ProtocolError(
-        ErrorCodes.runtimeStartFailed,
-        `The Python runtime speaks protocol version ${init.version}, the adapter ${PROTOCOL_VERSION}. Rebuild the extension.`,
-      );
+  /** Debugger requests are optional for a runtime without the engine: tolerate "method not found". */
+  private async sendIfSupported(connection: MessageConnection, method: RequestMethod, params: unknown): Promise<void> {
+    try {
+      await connection.sendRequest(method, params);
+    } catch (err) {
+      if (!(err instanceof ResponseError && err.code === -32601)) throw err;
     }
-    await connection.sendRequest(subscribeRequest, { intervalMs: options.tasksUpdateIntervalMs });
-    await connection.sendRequest(programStartRequest, {});
-    return init;
-  }
-
-  async snapshot(): Promise<Snapshot> {
-    if (!this.connection) {
-      throw new ProtocolError(ErrorCodes.notConnected, 'The program is not running, so there are no tasks to show.');
-    }
-    return this.connection.sendRequest(snapshotRequest, {});
-  }
-
-  /** Ends the program (and the processes it started). Safe to call more than once. */
-  terminate(): void {
-    this.closeServer();
-    this.process?.kill();
-  }
-
-  dispose(): void {
-    this.terminate();
-    this.connection?.dispose();
-    this.connection = undefined;
   }
 
   private closeServer(): void {
@@ -197,8 +232,8 @@ export class AgentClient {
         }
         resolve(ok ? connection : undefined);
       };
-      const timer = setTimeout(() => finish(false), 5000);
-      connection.onNotification(helloNotification, (params) => {
+      const timer = setTimeout(() => finish(false), HELLO_TIMEOUT_MS);
+      connection.onNotification(Notifications.hello, (params: HelloParams) => {
         const given = Buffer.from(typeof params?.token === 'string' ? params.token : '');
         const expected = Buffer.from(token);
         finish(given.length === expected.length && timingSafeEqual(given, expected));

@@ -281,6 +281,51 @@ export interface CancelTaskParams {
   message?: string;
 }
 
+export interface ThreadsResult {
+  threads: ThreadInfo[];
+}
+
+type Empty = Record<string, never>;
+
+/** Each request's params and result, by method name. */
+export interface RequestMap {
+  [Requests.initialize]: [InitializeParams, InitializeResult];
+  [Requests.programStart]: [Empty, Empty];
+  [Requests.tasksSnapshot]: [Empty, Snapshot];
+  [Requests.tasksSubscribe]: [SubscribeParams, Empty];
+  [Requests.tasksCancel]: [CancelTaskParams, { cancelled: boolean }];
+  [Requests.debugConfigure]: [DebugConfigureParams, Empty];
+  [Requests.debugSetBreakpoints]: [SetBreakpointsParams, { breakpoints: BreakpointResult[] }];
+  [Requests.debugSetExceptionBreakpoints]: [{ filters: ExceptionFilter[] }, Empty];
+  [Requests.debugThreads]: [Empty, ThreadsResult];
+  [Requests.debugContinue]: [{ threadId?: number }, Empty];
+  [Requests.debugPause]: [{ threadId?: number }, Empty];
+  [Requests.debugStep]: [StepParams, Empty];
+  [Requests.debugStepInTargets]: [{ frameId: number }, { targets: { id: number; label: string }[] }];
+  [Requests.debugStackTrace]: [{ threadId: number; startFrame?: number; levels?: number }, StackTraceResult];
+  [Requests.debugTaskStack]: [{ taskId: number; startFrame?: number; levels?: number }, StackTraceResult];
+  [Requests.debugScopes]: [{ frameId: number }, { scopes: ScopeInfo[] }];
+  [Requests.debugVariables]: [{ ref: number; start?: number; count?: number }, { variables: VariableInfo[] }];
+  [Requests.debugEvaluate]: [EvaluateParams, EvaluateResult];
+  [Requests.debugSetVariable]: [{ ref: number; name: string; value: string }, VariableInfo];
+  [Requests.debugExceptionInfo]: [{ threadId: number }, ExceptionInfoResult];
+}
+
+/** Each notification's params, by method name. */
+export interface NotificationMap {
+  [Notifications.hello]: HelloParams;
+  [Notifications.tasksChanged]: TasksChangedParams;
+  [Notifications.debugStopped]: StoppedParams;
+  [Notifications.debugContinued]: { threadId: number; allThreadsContinued: boolean };
+  [Notifications.debugThread]: { reason: 'started' | 'exited'; threadId: number; name: string };
+  [Notifications.debugOutput]: OutputParams;
+}
+
+// Fails to compile when a request or notification lacks its entry in the maps above.
+type Unmapped = Exclude<(typeof Requests)[keyof typeof Requests], keyof RequestMap> | Exclude<(typeof Notifications)[keyof typeof Notifications], keyof NotificationMap>;
+const _everyMessageMapped: Unmapped extends never ? true : Unmapped = true;
+void _everyMessageMapped;
+
 /** Everything the Python mirror must agree with, in plain JSON. */
 export function describeProtocol() {
   return {

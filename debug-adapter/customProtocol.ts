@@ -5,6 +5,8 @@
 export const CustomRequests = {
   /** Returns the current task snapshot (`Snapshot` of agentProtocol.ts). */
   tasks: 'asyncioLens/tasks',
+  /** Args `{ id: number, message?: string }`: cancels the task in the program. */
+  cancelTask: 'asyncioLens/cancelTask',
 } as const;
 
 export const CustomEvents = {

@@ -12,6 +12,7 @@ export const ErrorCodes = {
   runtimeStartFailed: 1005,
   notConnected: 1006,
   unsupported: 1007,
+  runtimeError: 1008,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -19,10 +19,16 @@ export interface LaunchArguments {
   tasksUpdateIntervalMs?: number;
   /** Write the adapter's DAP trace to this file. */
   trace?: string;
+  /** Stop at the first line of the program. */
+  stopOnEntry?: boolean;
+  /** Step and stop only in the user's own code, never in the standard library, asyncio or site-packages. */
+  justMyCode?: boolean;
+  /** How many asyncio tasks the Call Stack lists as threads. */
+  maxTaskThreads?: number;
 }
 
 export const LAUNCH_ARGUMENT_KEYS = [
-  'program', 'args', 'cwd', 'env', 'python', 'tasksUpdateIntervalMs', 'trace',
+  'program', 'args', 'cwd', 'env', 'python', 'tasksUpdateIntervalMs', 'trace', 'stopOnEntry', 'justMyCode', 'maxTaskThreads',
 ] as const satisfies readonly (keyof LaunchArguments)[];
 
 // Fails to compile when LaunchArguments gains a key that LAUNCH_ARGUMENT_KEYS lacks.
@@ -31,6 +37,7 @@ const _allKeysListed: MissingKeys extends never ? true : MissingKeys = true;
 void _allKeysListed;
 
 export const DEFAULT_TASKS_UPDATE_INTERVAL_MS = 100;
+export const DEFAULT_MAX_TASK_THREADS = 50;
 
 /** Checks the shape of untrusted launch arguments (they come from the user's launch.json). */
 export function checkLaunchArguments(raw: Record<string, unknown>): LaunchArguments {
@@ -50,6 +57,13 @@ export function checkLaunchArguments(raw: Record<string, unknown>): LaunchArgume
     for (const [k, v] of Object.entries(env as object)) {
       if (v !== null && typeof v !== 'string') fail(`"env.${k}" must be a string or null.`);
     }
+  }
+  for (const key of ['stopOnEntry', 'justMyCode'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'boolean') fail(`"${key}" must be true or false.`);
+  }
+  const cap = raw.maxTaskThreads;
+  if (cap !== undefined && (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 0)) {
+    fail('"maxTaskThreads" must be a whole number of at least 0.');
   }
   const interval = raw.tasksUpdateIntervalMs;
   if (interval !== undefined && (typeof interval !== 'number' || !(interval >= 10))) {

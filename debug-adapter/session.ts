@@ -1,31 +1,57 @@
 /**
  * The DAP session of the `asyncio-lens` debug type: a thin translator, as in vscode-mock-debug.
- * Each request converts its arguments, calls one method of the AgentClient, and answers.
+ * Each request converts its arguments, calls the AgentClient, and answers.
  */
-import { Event, ExitedEvent, InitializedEvent, Logger, LoggingDebugSession, OutputEvent, TerminatedEvent, Thread, logger } from '@vscode/debugadapter';
+import {
+  ContinuedEvent,
+  Event,
+  ExitedEvent,
+  InitializedEvent,
+  Logger,
+  LoggingDebugSession,
+  logger,
+  OutputEvent,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
+  ThreadEvent,
+} from '@vscode/debugadapter';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { join } from 'node:path';
+import { EXCEPTION_FILTERS, ExceptionFilter, NotificationMap, Notifications, Requests, StoppedParams, TasksChangedParams } from './agentProtocol';
 import { AgentClient } from './agentClient';
 import { CustomEvents, CustomRequests } from './customProtocol';
-import { ErrorCodes, ProtocolError, toProtocolError } from './errors';
-import { checkLaunchArguments, DEFAULT_TASKS_UPDATE_INTERVAL_MS, LaunchArguments } from './launchArguments';
+import { toDapBreakpoint, toDapFrame, toDapVariable, toSourceBreakpoints } from './dapConvert';
+import { ProtocolError, toProtocolError } from './errors';
+import { checkLaunchArguments, DEFAULT_MAX_TASK_THREADS, DEFAULT_TASKS_UPDATE_INTERVAL_MS, LaunchArguments } from './launchArguments';
+import { LiveTasks } from './liveTasks';
 import { resolveProgramPaths } from './runtimeProcess';
+import { rankTaskThreads, taskIdOfThread, taskThreadId, taskThreadName } from './taskThreads';
 
-/** The program's main thread; real thread support comes with the debugger engine. */
-const MAIN_THREAD_ID = 1;
+/** How long an evaluation may run before the runtime interrupts it, by context. */
+const EVALUATE_TIMEOUT_MS: Record<string, number> = { hover: 1000, watch: 2000, clipboard: 2000, repl: 10_000 };
+
+const EXCEPTION_FILTER_LABELS: Record<ExceptionFilter, [label: string, byDefault: boolean]> = {
+  raised: ['Raised Exceptions', false],
+  uncaught: ['Uncaught Exceptions', true],
+  userUncaught: ['User Uncaught Exceptions', false],
+  taskFailed: ['Task Failed and Nobody Awaited It', false],
+};
 
 export interface SessionOptions {
   /** Folder holding the bundled `asyncio_lens` package (dist/runtime). */
   runtimeDir: string;
-  /** Interpreter used when the launch configuration names none. */
-  defaultPython?: string;
 }
 
 export class AsyncioLensSession extends LoggingDebugSession {
   private readonly agent: AgentClient;
+  private readonly tasks = new LiveTasks();
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
   private terminatedSent = false;
+  private maxTaskThreads = DEFAULT_MAX_TASK_THREADS;
+  /** The task running on the thread that stopped last; ranks the task threads. */
+  private stoppedTaskId: number | null = null;
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -33,7 +59,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
     this.agent = new AgentClient({
       output: (category, text) => this.sendEvent(new OutputEvent(text, category)),
-      tasksChanged: (params) => this.sendEvent(new Event(CustomEvents.tasksChanged, params)),
+      notification: (method, params) => this.onNotification(method, params),
       exit: (end) => {
         const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
         this.sendEvent(new OutputEvent(`Process ${how}.\n`, 'console'));
@@ -48,6 +74,19 @@ export class AsyncioLensSession extends LoggingDebugSession {
       ...response.body,
       supportsConfigurationDoneRequest: true,
       supportsTerminateRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsExceptionInfoRequest: true,
+      supportsStepInTargetsRequest: true,
+      supportsDelayedStackTraceLoading: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((filter) => ({
+        filter,
+        label: EXCEPTION_FILTER_LABELS[filter][0],
+        default: EXCEPTION_FILTER_LABELS[filter][1],
+      })),
     };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -62,27 +101,137 @@ export class AsyncioLensSession extends LoggingDebugSession {
     this.handle(response, async () => {
       const args: LaunchArguments = checkLaunchArguments(raw as Record<string, unknown>);
       if (args.trace) logger.setup(Logger.LogLevel.Verbose, args.trace);
+      this.maxTaskThreads = args.maxTaskThreads ?? DEFAULT_MAX_TASK_THREADS;
       const paths = resolveProgramPaths(args.program, args.cwd);
-      await this.configured;
-      await this.agent.launch({
-        python: args.python ?? this.options.defaultPython ?? 'python3',
+      await this.agent.start({
+        python: args.python ?? (process.platform === 'win32' ? 'python' : 'python3'),
         program: paths.program,
         args: args.args ?? [],
         cwd: paths.cwd,
         env: args.env ?? {},
         runtimeDir: this.options.runtimeDir,
-        tasksUpdateIntervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS,
+        subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS },
+        debug: { justMyCode: args.justMyCode ?? true, stopOnEntry: args.stopOnEntry ?? false },
       });
+      await this.configured;
+      await this.agent.run();
+    });
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    this.handle(response, async () => {
+      const file = args.source.path;
+      if (!file) return { breakpoints: toSourceBreakpoints(args).map(() => ({ verified: false, message: 'Only files on disk can have breakpoints.' })) };
+      const { breakpoints } = await this.agent.call(Requests.debugSetBreakpoints, { file, breakpoints: toSourceBreakpoints(args) });
+      return { breakpoints: breakpoints.map((bp) => toDapBreakpoint(bp, file)) };
+    });
+  }
+
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
+    this.handle(response, async () => {
+      const filters = args.filters.filter((f): f is ExceptionFilter => (EXCEPTION_FILTERS as readonly string[]).includes(f));
+      await this.agent.call(Requests.debugSetExceptionBreakpoints, { filters });
     });
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [new Thread(MAIN_THREAD_ID, 'MainThread')] };
-    this.sendResponse(response);
+    this.handle(response, async () => {
+      const { threads } = await this.agent.call(Requests.debugThreads, {});
+      const taskThreads = rankTaskThreads(this.tasks, this.stoppedTaskId, this.maxTaskThreads).map(
+        (task) => new Thread(taskThreadId(task.id), taskThreadName(task)),
+      );
+      return { threads: [...threads.map((t) => new Thread(t.id, t.name)), ...taskThreads] };
+    });
   }
 
-  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    this.sendErrorResponse(response, ErrorCodes.unsupported, 'Pausing is not supported yet by Asyncio Lens.');
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.handle(response, async () => {
+      const range = { startFrame: args.startFrame, levels: args.levels };
+      const taskId = taskIdOfThread(args.threadId);
+      const { frames, total } =
+        taskId === undefined
+          ? await this.agent.call(Requests.debugStackTrace, { threadId: args.threadId, ...range })
+          : await this.agent.call(Requests.debugTaskStack, { taskId, ...range });
+      return { stackFrames: frames.map(toDapFrame), totalFrames: total };
+    });
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.handle(response, async () => {
+      const { scopes } = await this.agent.call(Requests.debugScopes, { frameId: args.frameId });
+      return { scopes: scopes.map((s) => ({ name: s.name, variablesReference: s.ref, expensive: s.expensive })) };
+    });
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.handle(response, async () => {
+      const { variables } = await this.agent.call(Requests.debugVariables, { ref: args.variablesReference, start: args.start, count: args.count });
+      return { variables: variables.map(toDapVariable) };
+    });
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    this.handle(response, async () => {
+      const v = await this.agent.call(Requests.debugSetVariable, { ref: args.variablesReference, name: args.name, value: args.value });
+      return { value: v.value, type: v.type, variablesReference: v.ref };
+    });
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.handle(response, async () => {
+      const context = (args.context ?? 'repl') as 'hover' | 'watch' | 'repl' | 'clipboard';
+      const r = await this.agent.call(Requests.debugEvaluate, {
+        expression: args.expression,
+        frameId: args.frameId,
+        context,
+        timeoutMs: EVALUATE_TIMEOUT_MS[context] ?? EVALUATE_TIMEOUT_MS.repl,
+      });
+      return { result: r.result, type: r.type, variablesReference: r.ref };
+    });
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
+    this.handle(response, async () => {
+      const info = await this.agent.call(Requests.debugExceptionInfo, { threadId: args.threadId });
+      return {
+        exceptionId: info.exceptionId,
+        description: info.description,
+        breakMode: info.breakMode,
+        details: { typeName: info.typeName, message: info.message, stackTrace: info.stackTrace },
+      };
+    });
+  }
+
+  protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse, args: DebugProtocol.StepInTargetsArguments): void {
+    this.handle(response, async () => this.agent.call(Requests.debugStepInTargets, { frameId: args.frameId }));
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): void {
+    this.handle(response, async () => {
+      await this.agent.call(Requests.debugContinue, { threadId: args.threadId });
+      return { allThreadsContinued: true };
+    });
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.handle(response, () => this.agent.call(Requests.debugStep, { threadId: args.threadId, kind: 'over' }));
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.handle(response, () => this.agent.call(Requests.debugStep, { threadId: args.threadId, kind: 'into', targetId: args.targetId }));
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.handle(response, () => this.agent.call(Requests.debugStep, { threadId: args.threadId, kind: 'out' }));
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
+    const taskId = taskIdOfThread(args.threadId);
+    // A task runs on the loop's thread: pausing a task pauses the whole program.
+    this.handle(response, () => this.agent.call(Requests.debugPause, taskId === undefined ? { threadId: args.threadId } : {}));
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -99,10 +248,57 @@ export class AsyncioLensSession extends LoggingDebugSession {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     switch (command) {
       case CustomRequests.tasks:
-        this.handle(response, async () => this.agent.snapshot());
+        this.handle(response, () => this.agent.call(Requests.tasksSnapshot, {}));
         return;
+      case CustomRequests.cancelTask: {
+        const { id, message } = (args ?? {}) as { id?: unknown; message?: unknown };
+        this.handle(response, async () => {
+          if (typeof id !== 'number') throw new ProtocolError(1001, 'asyncioLens/cancelTask needs the task "id".');
+          return this.agent.call(Requests.tasksCancel, { id, ...(typeof message === 'string' ? { message } : {}) });
+        });
+        return;
+      }
       default:
         super.customRequest(command, response, args);
+    }
+  }
+
+  private onNotification<M extends keyof NotificationMap>(method: M, params: NotificationMap[M]): void {
+    switch (method) {
+      case Notifications.tasksChanged:
+        this.tasks.apply(params as TasksChangedParams);
+        this.sendEvent(new Event(CustomEvents.tasksChanged, params));
+        return;
+      case Notifications.debugStopped: {
+        const stopped = params as StoppedParams;
+        this.stoppedTaskId = stopped.taskId ?? null;
+        const event = new StoppedEvent(stopped.reason, stopped.threadId, stopped.text) as DebugProtocol.StoppedEvent;
+        event.body.description = stopped.description;
+        event.body.allThreadsStopped = true;
+        if (stopped.hitBreakpointIds) event.body.hitBreakpointIds = stopped.hitBreakpointIds;
+        this.sendEvent(event);
+        return;
+      }
+      case Notifications.debugContinued: {
+        const continued = params as NotificationMap[typeof Notifications.debugContinued];
+        this.sendEvent(new ContinuedEvent(continued.threadId, continued.allThreadsContinued));
+        return;
+      }
+      case Notifications.debugThread: {
+        const thread = params as NotificationMap[typeof Notifications.debugThread];
+        this.sendEvent(new ThreadEvent(thread.reason, thread.threadId));
+        return;
+      }
+      case Notifications.debugOutput: {
+        const out = params as NotificationMap[typeof Notifications.debugOutput];
+        const event = new OutputEvent(out.output, out.category) as DebugProtocol.OutputEvent;
+        if (out.file) {
+          event.body.source = { path: out.file };
+          event.body.line = out.line;
+        }
+        this.sendEvent(event);
+        return;
+      }
     }
   }
 
@@ -110,13 +306,13 @@ export class AsyncioLensSession extends LoggingDebugSession {
   private handle(response: DebugProtocol.Response, work: () => Promise<unknown>): void {
     work().then(
       (body) => {
-        if (body !== undefined) response.body = body;
+        if (body !== undefined && Object.keys(body as object).length > 0) response.body = body;
         this.sendResponse(response);
       },
       (err: unknown) => {
         const error = toProtocolError(err);
         logger.error(`${response.command} failed: ${error.message}`);
-        this.sendErrorResponse(response, { id: error.code, format: error.message, showUser: true });
+        this.sendErrorResponse(response, { id: error.code, format: error.message, showUser: response.command === 'launch' });
       },
     );
   }
@@ -137,5 +333,3 @@ export class AsyncioLensSession extends LoggingDebugSession {
 export function bundledRuntimeDir(distDir: string): string {
   return join(distDir, 'runtime');
 }
-
-export { ProtocolError };

@@ -3,12 +3,13 @@
  * runtime and answers "what are the children of this row". Imports nothing from `vscode`.
  */
 import type { ChainFrame, TaskInfo, TasksChangedParams } from '../../debug-adapter/agentProtocol';
+import { LiveTasks } from '../../debug-adapter/liveTasks';
 
 /** Frames of asyncio itself, which say nothing about where the user's code waits. */
 const ASYNCIO_FRAME = /[\\/][Ll]ib[\\/](?:python3\.\d+[\\/])?asyncio[\\/]/;
 
 export class TaskTreeModel {
-  private readonly tasks = new Map<number, TaskInfo>();
+  private readonly tasks = new LiveTasks();
   private readonly childrenOf = new Map<number | null, number[]>();
   private structureDirty = true;
 
@@ -23,22 +24,12 @@ export class TaskTreeModel {
 
   /** Replaces everything with a full list of live tasks. */
   reset(tasks: readonly TaskInfo[]): void {
-    this.tasks.clear();
-    for (const task of tasks) this.tasks.set(task.id, task);
+    this.tasks.reset(tasks);
     this.structureDirty = true;
   }
 
   apply(change: TasksChangedParams): void {
-    if (change.reset) this.tasks.clear();
-    for (const task of change.tasks) {
-      const before = this.tasks.get(task.id);
-      if (!before || before.parent !== task.parent) this.structureDirty = true;
-      this.tasks.set(task.id, task);
-    }
-    for (const task of change.finished) {
-      if (this.tasks.delete(task.id)) this.structureDirty = true;
-    }
-    if (change.reset) this.structureDirty = true;
+    if (this.tasks.apply(change)) this.structureDirty = true;
   }
 
   get(id: number): TaskInfo | undefined {
