@@ -8,6 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { once, until, ui } = require('./ui');
+const { lintTests } = require('./lint');
 
 const EXT_ID = 'asyncio-lens.asyncio-lens';
 const DEBUG_TYPE = 'asyncio-lens';
@@ -247,6 +248,8 @@ exports.run = async function run() {
       rec.dispose(); startedSub.dispose(); terminated.dispose();
     }
   });
+
+  await lintTests(test, folder);
 
   const failed = results.filter((r) => !r.ok).length;
   const out = process.env.LENS_RESULT;
