@@ -94,6 +94,49 @@ export interface TaskInfo {
   awaited_by: number[];
   /** `type: message` of a failed task, repr-safe and truncated; null otherwise. */
   exception: string | null;
+  // ── Filled in by the full tracker (issue 3); optional until every runtime sends them. ──
+  /** Cancellation requested for this task, or null. */
+  cancel?: CancelInfo | null;
+  /** Times the task's coroutine was stepped, and the time spent running it. */
+  steps?: number;
+  busy_ms?: number;
+  /** Epoch seconds: created, first run, finished (null while not yet). */
+  created?: number;
+  first_run?: number | null;
+  finished?: number | null;
+  /** True when the task runs behind `asyncio.shield()`. */
+  shielded?: boolean;
+}
+
+export interface CancelInfo {
+  /** Epoch seconds of the first request. */
+  requested: number;
+  /** `task.cancelling()` count; on 3.10 the number of requests seen. */
+  count: number;
+  /** Id of the task that asked, or null (a loop callback, another thread). */
+  by_task: number | null;
+  /** How: 'user', 'taskgroup', 'timeout', 'gather', 'wait_for', 'parent', 'debugger'. */
+  via: string;
+  /** The user's line that led to the request. */
+  site: SourceLocation | null;
+  message: string | null;
+}
+
+/** The event loop has not turned for longer than the threshold. */
+export interface LoopBlocked {
+  /** Epoch seconds when the loop last turned. */
+  since: number;
+  /** The task running when the loop blocked, if any. */
+  task: number | null;
+  /** The loop thread's stack, outermost first. */
+  stack: ChainFrame[];
+}
+
+export interface TaskWarning {
+  kind: 'exception_never_retrieved' | 'destroyed_pending' | 'blocked_loop' | 'await_cycle';
+  task: number | null;
+  message: string;
+  time: number;
 }
 
 export const TASK_KEYS = [
@@ -109,6 +152,11 @@ export interface Snapshot {
   tasks: TaskInfo[];
   /** Recently finished tasks, oldest first, bounded. */
   history: TaskInfo[];
+  // ── Filled in by the full tracker (issue 3). ──
+  /** Await cycles (deadlocks), each a list of task ids. */
+  cycles?: number[][];
+  blocked?: LoopBlocked | null;
+  warnings?: TaskWarning[];
 }
 
 export const SNAPSHOT_KEYS = ['version', 'python', 'pid', 'time', 'tasks', 'history'] as const satisfies readonly (keyof Snapshot)[];
