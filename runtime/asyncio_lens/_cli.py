@@ -162,6 +162,10 @@ def main(argv=None):
                           % opts.connect_text)
     del token
 
+    if opts.module is not None:
+        _fix_orig_argv(["-m", opts.module] + opts.args)
+    else:
+        _fix_orig_argv([opts.script] + opts.args)
     tracker.install()
     # Registered before the program's own handlers, so it runs after them: the last
     # task states are flushed when nothing of the program is left to run.
@@ -176,6 +180,17 @@ def main(argv=None):
     except _launch.ProgramFailed as failed:
         _launch.exit_like_python(failed.exc)
     return 0
+
+
+def _fix_orig_argv(tail):
+    """Make ``sys.orig_argv`` read as if plain python had run the program."""
+    orig = getattr(sys, "orig_argv", None)
+    if not orig:
+        return
+    for i in range(len(orig) - 1):
+        if orig[i] == "-m" and orig[i + 1] == "asyncio_lens":
+            sys.orig_argv[:] = orig[:i] + tail
+            return
 
 
 def _finish(tracker, server):

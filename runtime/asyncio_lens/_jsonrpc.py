@@ -7,6 +7,7 @@ builds one frame, :class:`Connection` puts both on a socket with a write lock.
 """
 
 import json
+import logging
 import socket
 import threading
 
@@ -28,6 +29,8 @@ __all__ = [
     "error_response",
     "Connection",
 ]
+
+_log = logging.getLogger(__name__)
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -183,7 +186,8 @@ class Connection:
             data = self.sock.recv(bufsize)
         except socket.timeout:
             return []
-        except OSError:
+        except OSError as exc:
+            _log.info("receiving failed: %s", exc)
             data = b""
         if not data:
             self.close()

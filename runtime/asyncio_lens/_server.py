@@ -30,8 +30,10 @@ import logging
 import os
 import select
 import socket
+import sys
 import threading
 import time
+import warnings
 
 from . import _jsonrpc
 from ._jsonrpc import Connection, FramingError
@@ -137,6 +139,16 @@ def connect(host, port, timeout=10.0):
     raise ConnectError(last.strerror or str(last) if last else "no address")
 
 
+def _thread_count():
+    """Threads in this process, counted the way CPython's fork warning counts them."""
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rpartition(b")")[2].split()
+        return int(fields[17])
+    except Exception:  # noqa: BLE001 - not Linux
+        return threading.active_count()
+
+
 class Server:
     """Serves adapter requests and throttled task deltas on a daemon thread."""
 
@@ -162,8 +174,9 @@ class Server:
             TASKS_SNAPSHOT: self._snapshot,
             PROGRAM_START: self._program_start,
         }
+        self._fork_filter = None
         if hasattr(os, "register_at_fork"):
-            os.register_at_fork(after_in_child=self._after_fork_in_child)
+            os.register_at_fork(before=self._before_fork, after_in_child=self._after_fork_in_child)
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self):
@@ -201,7 +214,40 @@ class Server:
         if t is not None and t is not threading.current_thread():
             t.join(1.0)
 
+    def _before_fork(self):
+        # 3.12+ warns on fork() in a multi-threaded process. Our thread must not make a
+        # program that is single-threaded on its own get that warning. The warning comes
+        # after the after_in_parent hooks on 3.13, so the filter stays until the next
+        # fork re-decides; it names this pid, so it matches nothing else.
+        self._drop_fork_filter()
+        if sys.version_info < (3, 12) or self._pid != os.getpid():
+            return
+        t = self._thread
+        if t is None or not t.is_alive() or _thread_count() > 2:
+            return
+        try:
+            warnings.filterwarnings(
+                "ignore", category=DeprecationWarning,
+                message=r"This process \(pid=%d\) is multi-threaded, use of fork\(\) may lead to deadlocks"
+                % os.getpid())
+            self._fork_filter = warnings.filters[0]
+        except Exception:  # noqa: BLE001
+            self._fork_filter = None
+
+    def _drop_fork_filter(self):
+        f, self._fork_filter = self._fork_filter, None
+        if f is None:
+            return
+        try:
+            warnings.filters.remove(f)
+            mutated = getattr(warnings, "_filters_mutated", None)
+            if mutated is not None:
+                mutated()
+        except Exception:  # noqa: BLE001
+            pass
+
     def _after_fork_in_child(self):
+        self._drop_fork_filter()
         # The child shares the socket: never write to it or shut it down.
         self._pid = -1
         self._interval = None
@@ -225,7 +271,8 @@ class Server:
                 if readable:
                     messages = self.conn.recv_messages()
                     if messages is None:
-                        _log.info("the debugger closed the connection")
+                        if not self._stopping:
+                            _log.info("the debugger closed the connection")
                         break
                     for msg in messages:
                         self._handle(msg)

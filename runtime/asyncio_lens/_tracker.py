@@ -69,6 +69,9 @@ _SET_NAME_NONE_BUG = (3, 13, 0) <= sys.version_info[:3] < (3, 13, 3)
 # asyncio's Future._state -> TaskState; a task freed while pending counts as cancelled.
 _RAW_STATES = {"FINISHED": "done", "CANCELLED": "cancelled", "PENDING": "cancelled"}
 
+# Records of tasks nobody saw alive are kept only while fewer than this many wait.
+_UNSEEN_LIMIT = 1000
+
 #: ``_lens_seen`` value once a task was reported as finished.
 FINISHED_REPORTED = 2
 
@@ -215,9 +218,10 @@ class RecordingLensTask(LensTask):
                     if e is not None:
                         state = "failed"
                         exc = describe_exception(e)
-                    elif not seen:
-                        # Succeeded and freed before any collection saw it: not worth
-                        # the cost of a record (task churn would pay it per task).
+                    elif not seen and len(deaths) >= _UNSEEN_LIMIT:
+                        # Succeeded and freed before any collection saw it, while many
+                        # such records wait already: under task churn, recording every
+                        # one would cost more than the history can show.
                         tid = None
                 if tid is not None:
                     coro = self._coro
@@ -465,7 +469,8 @@ class Tracker:
     # -- finished tasks --------------------------------------------------------------
     def start_recording(self):
         """Start keeping freed tasks' final states (call when a consumer attaches)."""
-        global _deaths
+        global _deaths, _UNSEEN_LIMIT
+        _UNSEEN_LIMIT = self.history_size
         if _deaths is None:
             _deaths = collections.deque(maxlen=max(self.history_size, 10000))
 

@@ -150,6 +150,12 @@ def test_eager_task_factory():
     assert "names: %s %s" % (named, named) in out
 
 
+def test_multiprocessing_spawn():
+    r = same_as_plain(["multiproc.py"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"[0, 1, 4, 9, 16]\n"
+
+
 def test_run_module():
     r = same_as_plain(["-m", "pkgmod", "a", "b"])
     assert r.returncode == 0

@@ -4,6 +4,7 @@ Every wait is for an event (a message, a process exit); timeouts are only upper 
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -189,6 +190,33 @@ def test_exit_code_and_traceback_pass_through_with_a_debugger(adapter):
     states = {t["coro"]: t["state"] for t in finished}
     assert states.get("child") == "failed"
     assert states.get("main") == "failed"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_forked_child_leaves_the_connection_alone(adapter):
+    start(adapter, "fork_child.py")
+    adapter.request("program/start", {})
+    msgs = adapter.drain_until_eof()  # the parser raises on any corrupted frame
+    out, err = adapter.proc.communicate(timeout=TIMEOUT)
+    assert adapter.proc.returncode == 0, err
+    assert err == b""  # no "multi-threaded fork" warning because of the runtime's thread
+    assert sorted(out.decode().splitlines()) == ["child", "parent saw child exit 0"]
+    assert all(m.get("method") == "tasks/changed" for m in msgs)
+    finished = [t for m in msgs for t in m["params"]["finished"]]
+    assert any(t["coro"] == "main" and t["state"] == "done" for t in finished)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_fork_warning_of_a_threaded_program_is_kept(adapter):
+    start(adapter, "fork_child.py", "--thread")
+    adapter.request("program/start", {})
+    adapter.drain_until_eof()
+    out, err = adapter.proc.communicate(timeout=TIMEOUT)
+    plain = subprocess.run([sys.executable, os.path.join(PROGRAMS, "fork_child.py"), "--thread"],
+                           capture_output=True, cwd=PROGRAMS, timeout=TIMEOUT)
+    pid = re.compile(rb"pid=\d+")
+    assert pid.sub(b"pid=N", err) == pid.sub(b"pid=N", plain.stderr)
+    assert (b"multi-threaded" in err) == (sys.version_info >= (3, 12))
 
 
 def test_cannot_connect_exits_2():

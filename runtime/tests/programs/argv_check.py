@@ -8,6 +8,7 @@ print(json.dumps({
     "name": __name__,
     "file": __file__,
     "argv": sys.argv,
+    "orig_argv": sys.orig_argv[1:],
     "path0": sys.path[0],
     "cwd": os.getcwd(),
     "globals": [k for k in g if k not in ("json", "os", "sys")],
