@@ -163,9 +163,9 @@ def main(argv=None):
     del token
 
     if opts.module is not None:
-        _fix_orig_argv(["-m", opts.module] + opts.args)
+        _fix_orig_argv(argv, ["-m", opts.module] + opts.args)
     else:
-        _fix_orig_argv([opts.script] + opts.args)
+        _fix_orig_argv(argv, [opts.script] + opts.args)
     tracker.install()
     # Registered before the program's own handlers, so it runs after them: the last
     # task states are flushed when nothing of the program is left to run.
@@ -182,15 +182,19 @@ def main(argv=None):
     return 0
 
 
-def _fix_orig_argv(tail):
-    """Make ``sys.orig_argv`` read as if plain python had run the program."""
+def _fix_orig_argv(own_args, tail):
+    """Make ``sys.orig_argv`` read as if plain python had run the program.
+
+    It ends with the runtime's own arguments, after ``-m asyncio_lens`` or the path the
+    runtime was started by (or the console script); those are replaced by *tail*.
+    """
     orig = getattr(sys, "orig_argv", None)
-    if not orig:
+    n = len(own_args)
+    if not orig or len(orig) < n + 2 or list(orig[len(orig) - n:]) != list(own_args):
         return
-    for i in range(len(orig) - 1):
-        if orig[i] == "-m" and orig[i + 1] == "asyncio_lens":
-            sys.orig_argv[:] = orig[:i] + tail
-            return
+    head = orig[:len(orig) - n]
+    head = head[:-2] if head[-2:] == ["-m", "asyncio_lens"] else head[:-1]
+    sys.orig_argv[:] = head + tail
 
 
 def _finish(tracker, server):

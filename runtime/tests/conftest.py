@@ -22,9 +22,16 @@ from asyncio_lens import _jsonrpc  # noqa: E402
 TIMEOUT = 30  # generous upper bound on waits for events; never a fixed sleep
 
 
+def _pythonpath_without_runtime():
+    parts = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    return os.pathsep.join(p for p in parts if p and os.path.abspath(p) != RUNTIME)
+
+
 def env_for_runtime(extra=None):
+    """Environment for ``python -m asyncio_lens``: the runtime first on PYTHONPATH."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = RUNTIME + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    rest = _pythonpath_without_runtime()
+    env["PYTHONPATH"] = RUNTIME + (os.pathsep + rest if rest else "")
     env.pop("ASYNCIO_LENS_TOKEN", None)
     env["PYTHONUTF8"] = "0"
     env.setdefault("PYTHONIOENCODING", "utf-8")
@@ -34,10 +41,13 @@ def env_for_runtime(extra=None):
 
 
 def env_plain():
+    """Environment for plain python: as for the runtime, without the runtime on PYTHONPATH."""
     env = env_for_runtime()
-    del env["PYTHONPATH"]
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    rest = _pythonpath_without_runtime()
+    if rest:
+        env["PYTHONPATH"] = rest
+    else:
+        del env["PYTHONPATH"]
     return env
 
 

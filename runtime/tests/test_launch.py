@@ -112,6 +112,11 @@ def test_script_sees_what_plain_python_shows(cwd_rel, script):
     args = [script, "one", "two words", "--flag", "-m", "x"]
     plain = json.loads(run_plain(args, cwd=cwd).stdout)
     lens = json.loads(run_lens(args, cwd=cwd).stdout)
+    # These runs put the runtime on PYTHONPATH (the adapter runs it by path instead, see
+    # test_runtime_run_by_path_needs_no_pythonpath): the only expected difference.
+    assert lens.pop("pythonpath").split(os.pathsep)[0] == RUNTIME
+    assert RUNTIME not in (plain.pop("pythonpath") or "").split(os.pathsep)
+    assert [p for p in lens.pop("sys_path") if p != RUNTIME] == plain.pop("sys_path")
     assert lens == plain
     assert lens["name"] == "__main__"
     assert lens["argv"] == args
@@ -119,6 +124,16 @@ def test_script_sees_what_plain_python_shows(cwd_rel, script):
     assert lens["file"] == os.path.join(cwd, script)
     assert lens["main_is_me"] is True
     assert lens["token"] is None
+
+
+def test_runtime_run_by_path_needs_no_pythonpath():
+    """The adapter runs the bundled package by its path: nothing leaks into PYTHONPATH."""
+    args = ["argv_check.py", "a"]
+    plain = run_plain(args)
+    lens = run_plain([os.path.join(RUNTIME, "asyncio_lens"), "run"] + args)
+    assert lens.returncode == 0, lens.stderr
+    assert json.loads(lens.stdout) == json.loads(plain.stdout)
+    assert lens.stderr == plain.stderr
 
 
 def test_runtime_entry_is_not_on_sys_path_zero():

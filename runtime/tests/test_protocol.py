@@ -45,6 +45,10 @@ def test_describe_matches_the_typescript_definition():
     assert d["taskKeys"] == sorted(ts_string_list(src, "TASK_KEYS"))
     assert d["snapshotKeys"] == sorted(ts_string_list(src, "SNAPSHOT_KEYS"))
     assert d["tasksChangedKeys"] == sorted(ts_string_list(src, "TASKS_CHANGED_KEYS"))
+    if "export const EXCEPTION_FILTERS" in src:
+        assert d["exceptionFilters"] == ts_string_list(src, "EXCEPTION_FILTERS")
+    ts_keys = re.search(r"export function describeProtocol\(\) \{\s*return \{(.*?)\};", src, re.S).group(1)
+    assert sorted(d) == sorted(re.findall(r"^\s*(\w+):", ts_keys, re.M))
 
 
 def test_describe_from_the_command_the_vitest_test_runs():

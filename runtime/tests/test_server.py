@@ -108,6 +108,11 @@ def test_full_session_with_task_tree(adapter):
     out, err = adapter.proc.communicate(timeout=TIMEOUT)
     assert adapter.proc.returncode == 0, err
     assert err == b""
+    changed = [m["params"] for m in adapter.notifications if m["method"] == "tasks/changed"]
+    assert [p["seq"] for p in changed] == list(range(1, len(changed) + 1))
+    assert [p["reset"] for p in changed] == [True] + [False] * (len(changed) - 1)
+    gaps = [b["time"] - a["time"] for a, b in zip(changed, changed[1:-1])]
+    assert all(g >= 0.045 for g in gaps), gaps  # at most one per intervalMs (50 ms)
     lines = out.decode().splitlines()
     assert lines[:2] == ["token in program: None", "token in child: None"]
     assert "consumer got: go" in lines and lines[-1] == "done"

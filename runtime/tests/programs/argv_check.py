@@ -20,4 +20,6 @@ print(json.dumps({
     "doc": __doc__,
     "main_is_me": sys.modules["__main__"].__dict__ is globals(),
     "token": os.environ.get("ASYNCIO_LENS_TOKEN"),
+    "sys_path": sys.path,
+    "pythonpath": os.environ.get("PYTHONPATH"),
 }, indent=1))
