@@ -52,7 +52,8 @@ def prepare_script(path):
     A SyntaxError is raised as ProgramFailed after being reported.
     """
     filename = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
-    if os.path.isdir(filename) or (os.path.isfile(filename) and _is_zip(filename)):
+    if os.path.isdir(filename) or (not filename.endswith((".py", ".pyw")) and os.path.isfile(filename)
+                                   and _is_zip(filename)):
         return None, filename
     try:
         with io.open_code(filename) as f:

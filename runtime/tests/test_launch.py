@@ -196,6 +196,16 @@ def test_run_directory_with_main():
     assert r.stdout.decode() == "pkgmod main __main__ ['x']\n"
 
 
+def test_run_zipapp(tmp_path):
+    import zipfile
+    app = tmp_path / "app.pyz"
+    with zipfile.ZipFile(app, "w") as z:
+        z.writestr("__main__.py", "import sys\nprint('zip main', sys.argv, sys.path[0])\n")
+    r = same_as_plain([str(app), "x"], cwd=str(tmp_path))
+    assert r.returncode == 0
+    assert r.stdout.decode() == "zip main %r %s\n" % ([str(app), "x"], app)
+
+
 def test_usage_errors_exit_2():
     r = run_lens(["--bogus", "normal.py"])
     assert r.returncode == 2

@@ -448,3 +448,45 @@ def test_cached_infos_follow_the_tasks(collector):
     finished = [i["name"] for i in seen[6][1]]
     assert "short" in finished and "long" not in finished
     assert all("short" not in [i["name"] for i in c[1]] for c in seen[:6])
+
+
+def test_hostile_tasks_do_not_break_snapshots(collector):
+    """A program's Task subclass whose methods raise: the snapshot still comes out."""
+
+    class Hostile(asyncio.Task):
+        def get_name(self):
+            raise RuntimeError("no name")
+
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    class Weird(Exception):
+        def __str__(self):
+            return "x" * 100000
+
+    async def fails():
+        raise Weird()
+
+    async def waits(ev):
+        await ev.wait()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        loop.set_task_factory(lambda loop, coro, **kw: Hostile(coro, loop=loop, **kw))
+        ev = asyncio.Event()
+        w = asyncio.create_task(waits(ev))
+        f = asyncio.create_task(fails())
+        await asyncio.sleep(0)
+        snap = await snapshot_from_thread(collector)
+        ev.set()
+        await w
+        await asyncio.gather(f, return_exceptions=True)
+        return snap, w, f
+
+    snap, w, f = asyncio.run(main())
+    check_shape(snap)
+    ids = {t["id"]: t for t in snap["tasks"]}
+    assert ids[task_id(w)]["name"] == "" and ids[task_id(w)]["waiting_on"]["kind"] == "event"
+    failed = [t for t in snap["tasks"] + snap["history"] if t["id"] == task_id(f)]
+    assert failed and failed[0]["state"] == "failed" and len(failed[0]["exception"]) == 500
+    assert collector.tracker.faults == 0
