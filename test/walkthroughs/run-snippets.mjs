@@ -3,6 +3,9 @@
 //   node test/walkthroughs/run-snippets.mjs                 run all snippets on all Pythons
 //   node test/walkthroughs/run-snippets.mjs taskgroup gather only snippets whose id contains one of the words
 //   node test/walkthroughs/run-snippets.mjs --update        rewrite the golden files from this run
+//   node test/walkthroughs/run-snippets.mjs --lens          run each under the Asyncio Lens runtime instead
+//                                                           (python runtime/asyncio_lens run snippet.py, as the
+//                                                           debug adapter starts it): same goldens, same checks
 //   options: --jobs N (parallel runs, default 2), --timeout S (per run, default 30)
 //
 // A snippet is walkthroughs/<step>/<name>.py (not *_ru.py). Its golden output is <name>.py3XY.out when that file
@@ -36,8 +39,10 @@ const option = (name, fallback) => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
   return value;
 };
-const update = args.includes('--update');
-if (update) args.splice(args.indexOf('--update'), 1);
+const flag = (name) => (args.includes(name) ? (args.splice(args.indexOf(name), 1), true) : false);
+const update = flag('--update');
+const underLens = flag('--lens');
+if (update && underLens) throw new Error('--update writes goldens from plain runs only; drop --lens');
 const jobs = option('--jobs', 2);
 const timeoutMs = option('--timeout', 30) * 1000;
 const filters = args;
@@ -70,7 +75,8 @@ function runOnce(snippet, python) {
       if (key.startsWith('PYTHON') && key !== 'PYTHONIOENCODING') delete env[key];
     }
     const started = Date.now();
-    const child = spawn(python.path, [snippet.path], { cwd: snippet.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = underLens ? [join(ROOT, 'runtime', 'asyncio_lens'), 'run', snippet.path] : [snippet.path];
+    const child = spawn(python.path, argv, { cwd: snippet.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -179,7 +185,8 @@ async function main() {
     process.exit(2);
   }
   console.log(`${snippets.length} snippets × Pythons ${pythons.map((p) => p.version).join(', ') || '(none)'}` +
-    (missing.length ? ` (not found: ${missing.join(', ')})` : '') + `, ${jobs} at a time`);
+    (missing.length ? ` (not found: ${missing.join(', ')})` : '') + `, ${jobs} at a time` +
+    (underLens ? ', under the Asyncio Lens runtime' : ''));
 
   const runs = [];
   for (const s of snippets) for (const p of pythons) runs.push({ snippet: s, python: p });
