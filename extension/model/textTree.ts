@@ -1,14 +1,19 @@
 /** Renders the task tree as indented text, like `pstree`: for terminals and exports. */
-import { describeTask, TaskTreeModel } from './taskTree';
+import { TaskTreeModel } from './taskTree';
+import { basename, describeTask, whereSuspended } from './words';
 
-export function renderTaskTree(model: TaskTreeModel): string {
+export function renderTaskTree(model: TaskTreeModel, now?: number): string {
   const lines: string[] = [];
   const walk = (parent: number | undefined, prefix: string) => {
     const children = model.children(parent);
     children.forEach((task, i) => {
       const last = i === children.length - 1;
       const branch = parent === undefined ? '' : last ? '└─ ' : '├─ ';
-      lines.push(`${prefix}${branch}${task.name} (${task.coro}) ${describeTask(task)}`);
+      const where = whereSuspended(task);
+      const words = [describeTask(task, model.nameOf, now), where ? `${basename(where.file)}:${where.line}` : '']
+        .filter(Boolean)
+        .join(' · ');
+      lines.push(`${prefix}${branch}${task.name} (${task.coro})${words ? ` ${words}` : ''}`);
       walk(task.id, parent === undefined ? prefix : prefix + (last ? '   ' : '│  '));
     });
   };

@@ -1,0 +1,243 @@
+/**
+ * What the Async Tasks view says about a task, in words: its state, what it waits on, its
+ * age, its cancellation, and the markdown of its tooltip. Pure: imports nothing from `vscode`.
+ * Strings go through `@vscode/l10n` (the extension loads VS Code's bundle into it at activation),
+ * so the same code speaks English in vitest and Russian in a Russian VS Code.
+ */
+import * as l10n from '@vscode/l10n';
+import type { CancelInfo, ChainFrame, LoopBlocked, SourceLocation, TaskInfo } from '../../debug-adapter/agentProtocol';
+
+/** The row states the view tells apart, each with its own codicon. */
+export type RowState = 'running' | 'waiting' | 'ready' | 'cancelling' | 'cancelled' | 'failed' | 'done';
+
+/** Codicon id and optional theme color id per row state. */
+export const STATE_ICONS: Record<RowState, { icon: string; color?: string }> = {
+  running: { icon: 'play-circle', color: 'debugIcon.startForeground' },
+  waiting: { icon: 'watch' },
+  ready: { icon: 'circle-large-outline' },
+  cancelling: { icon: 'circle-slash', color: 'list.warningForeground' },
+  cancelled: { icon: 'circle-slash', color: 'disabledForeground' },
+  failed: { icon: 'error', color: 'errorForeground' },
+  done: { icon: 'pass', color: 'testing.iconPassed' },
+};
+
+/** Frames of asyncio itself, which say nothing about where the user's code waits. */
+const ASYNCIO_FRAME = /[\\/][Ll]ib[\\/](?:python3\.\d+[\\/])?asyncio[\\/]/;
+
+export function isAsyncioFrame(frame: SourceLocation): boolean {
+  return ASYNCIO_FRAME.test(frame.file);
+}
+
+export function rowState(task: TaskInfo): RowState {
+  switch (task.state) {
+    case 'running':
+      return 'running';
+    case 'done':
+      return 'done';
+    case 'failed':
+      return 'failed';
+    case 'cancelled':
+      return 'cancelled';
+    default:
+      if (task.cancel) return 'cancelling';
+      return task.waiting_on?.kind === 'runnable' ? 'ready' : 'waiting';
+  }
+}
+
+export function stateWord(state: RowState): string {
+  switch (state) {
+    case 'running': return l10n.t('running');
+    case 'waiting': return l10n.t('waiting');
+    case 'ready': return l10n.t('ready to run');
+    case 'cancelling': return l10n.t('cancelling');
+    case 'cancelled': return l10n.t('cancelled');
+    case 'failed': return l10n.t('failed');
+    case 'done': return l10n.t('done');
+  }
+}
+
+export function basename(file: string): string {
+  const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return file.slice(cut + 1);
+}
+
+/** The innermost frame of the user's own code in a suspended task's await chain. */
+export function whereSuspended(task: TaskInfo): ChainFrame | undefined {
+  for (let i = task.chain.length - 1; i >= 0; i--) {
+    if (!isAsyncioFrame(task.chain[i])) return task.chain[i];
+  }
+  return task.chain[task.chain.length - 1];
+}
+
+/** Looks up a task's name by id (live or finished); undefined when unknown. */
+export type NameOf = (id: number) => string | undefined;
+
+function taskRef(id: number | undefined, nameOf: NameOf): string {
+  if (id === undefined) return '?';
+  const name = nameOf(id);
+  return name === undefined ? `#${id}` : `'${name}'`;
+}
+
+/**
+ * What a task waits on, in words: "sleep, 1.4 s left", "Queue.get (max 10)", "Lock held by 'writer'",
+ * "task 'fetch-3'", "TaskGroup (4 tasks)", "thread (to_thread)". Empty for a task that waits on nothing.
+ */
+export function waitWords(task: TaskInfo, nameOf: NameOf = () => undefined): string {
+  if (task.state === 'running') return l10n.t('running');
+  const wait = task.waiting_on;
+  if (!wait || task.state !== 'pending') return '';
+  const detail = wait.detail ?? '';
+  const ids = wait.tasks ?? [];
+  const kind = wait.kind;
+  if (kind === 'runnable') return l10n.t('ready to run');
+  if (kind === 'sleep') {
+    const m = /^([\d.]+) s left$/.exec(detail);
+    return m ? l10n.t('sleep, {0} s left', m[1]) : l10n.t('sleep');
+  }
+  if (kind.startsWith('queue.')) {
+    const op = kind.slice('queue.'.length);
+    const m = /^(\w+)(?: \(maxsize (\d+)\))?$/.exec(detail);
+    const cls = m?.[1] || 'Queue';
+    return m?.[2] ? l10n.t('{0}.{1} (max {2})', cls, op, m[2]) : `${cls}.${op}`;
+  }
+  if (kind === 'lock' || kind === 'semaphore') {
+    const cls = detail || (kind === 'lock' ? 'Lock' : 'Semaphore');
+    return ids.length ? l10n.t('{0} held by {1}', cls, ids.map((id) => taskRef(id, nameOf)).join(', ')) : `${cls}.acquire`;
+  }
+  if (kind === 'event' || kind === 'condition' || kind === 'barrier') {
+    const cls = detail || kind[0].toUpperCase() + kind.slice(1);
+    return `${cls}.wait`;
+  }
+  if (kind === 'task') return l10n.t('task {0}', taskRef(ids[0], nameOf));
+  if (kind === 'taskgroup') return l10n.t('TaskGroup ({0})', tasksCount(ids.length));
+  if (kind === 'gather') {
+    const m = /^gather \((\d+) awaitables?, (\d+) done\)$/.exec(detail);
+    return m ? l10n.t('gather ({0} awaitables, {1} done)', m[1], m[2]) : 'gather';
+  }
+  if (kind === 'wait') return l10n.t('wait ({0})', tasksCount(ids.length));
+  if (kind === 'wait_for') return detail || 'wait_for';
+  if (kind === 'thread') return l10n.t('thread ({0})', detail || 'executor');
+  if (kind === 'future') return l10n.t('future {0}', detail).trim();
+  return detail ? `${kind} ${detail}` : kind;
+}
+
+export function tasksCount(n: number): string {
+  return n === 1 ? l10n.t('1 task') : l10n.t('{0} tasks', n);
+}
+
+/** A short age: "0.4 s", "12 s", "3 min", "2 h". */
+export function ageText(seconds: number): string {
+  if (!(seconds >= 0)) return '';
+  if (seconds < 10) return l10n.t('{0} s', (Math.floor(seconds * 10) / 10).toFixed(1));
+  if (seconds < 60) return l10n.t('{0} s', Math.floor(seconds));
+  if (seconds < 3600) return l10n.t('{0} min', Math.floor(seconds / 60));
+  return l10n.t('{0} h', Math.floor(seconds / 3600));
+}
+
+/** The age shown for a task at `now` (epoch seconds); empty when the runtime did not say when it was created. */
+export function taskAge(task: TaskInfo, now: number): string {
+  if (typeof task.created !== 'number') return '';
+  const end = typeof task.finished === 'number' ? task.finished : now;
+  return ageText(Math.max(0, end - task.created));
+}
+
+/** Cancellation at a glance: "cancel ×2", "shielded". */
+export function cancelMarks(task: TaskInfo): string[] {
+  const marks: string[] = [];
+  if (task.cancel && task.state === 'pending') marks.push(l10n.t('cancel ×{0}', Math.max(1, task.cancel.count)));
+  if (task.shielded) marks.push(l10n.t('shielded'));
+  return marks;
+}
+
+/** The text beside a live task's name: what it waits on, cancellation marks, age. */
+export function describeTask(task: TaskInfo, nameOf: NameOf = () => undefined, now?: number): string {
+  const parts: string[] = [];
+  const words = waitWords(task, nameOf);
+  if (words) parts.push(words);
+  else if (task.state !== 'pending') parts.push(stateWord(rowState(task)));
+  parts.push(...cancelMarks(task));
+  if (now !== undefined) {
+    const age = taskAge(task, now);
+    if (age) parts.push(age);
+  }
+  return parts.join(' · ');
+}
+
+/** The text beside a finished task in the history: how it ended and how long it lived. */
+export function describeFinished(task: TaskInfo): string {
+  const parts = [stateWord(rowState(task))];
+  if (task.exception) parts.push(truncate(task.exception, 80));
+  if (task.state === 'cancelled' && task.cancel?.message) parts.push(`“${truncate(task.cancel.message, 40)}”`);
+  if (typeof task.created === 'number' && typeof task.finished === 'number') parts.push(l10n.t('lived {0}', ageText(task.finished - task.created)));
+  return parts.join(' · ');
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function site(loc: SourceLocation): string {
+  return `${basename(loc.file)}:${loc.line}`;
+}
+
+function viaWords(via: string): string {
+  switch (via) {
+    case 'user': return l10n.t('a cancel() call');
+    case 'taskgroup': return l10n.t('its TaskGroup aborting');
+    case 'timeout': return l10n.t('a timeout');
+    case 'gather': return l10n.t('gather');
+    case 'wait_for': return l10n.t('wait_for');
+    case 'parent': return l10n.t('its parent being cancelled');
+    case 'debugger': return l10n.t('the debugger');
+    default: return via;
+  }
+}
+
+export function cancelDetails(cancel: CancelInfo, nameOf: NameOf): string[] {
+  const lines = [l10n.t('Cancel requested ({0}×) by {1} via {2}', Math.max(1, cancel.count),
+    cancel.by_task == null ? l10n.t('no task') : l10n.t('task {0}', taskRef(cancel.by_task, nameOf)), viaWords(cancel.via))];
+  if (cancel.site) lines.push(l10n.t('Requested at {0}', `\`${site(cancel.site)}\``));
+  if (cancel.message) lines.push(l10n.t('Message: {0}', `\`${cancel.message.replace(/`/g, "'")}\``));
+  return lines;
+}
+
+/** Markdown details for a task's tooltip. */
+export function taskTooltip(task: TaskInfo, nameOf: NameOf = () => undefined, now?: number): string {
+  const state = stateWord(rowState(task));
+  const lines = [`**${escapeMarkdown(task.name)}** — \`${task.coro}\` (${state})`, ''];
+  const words = waitWords(task, nameOf);
+  if (words && task.state === 'pending') lines.push(l10n.t('Waiting on: {0}', escapeMarkdown(words)));
+  if (task.created_at) lines.push(l10n.t('Created at {0}', `\`${site(task.created_at)}\``));
+  if (task.parent !== null) lines.push(l10n.t('Created by task {0}', escapeMarkdown(taskRef(task.parent, nameOf))));
+  if (now !== undefined && typeof task.created === 'number') lines.push(l10n.t('Age: {0}', taskAge(task, now)));
+  if (typeof task.steps === 'number') {
+    const busy = typeof task.busy_ms === 'number' ? task.busy_ms.toFixed(1) : '?';
+    lines.push(l10n.t('Steps: {0}, busy {1} ms', task.steps, busy));
+  }
+  if (task.shielded) lines.push(l10n.t('Runs behind asyncio.shield()'));
+  if (task.cancel) lines.push(...cancelDetails(task.cancel, nameOf));
+  if (task.exception) lines.push(l10n.t('Exception: {0}', `\`${task.exception.replace(/`/g, "'")}\``));
+  if (task.awaited_by.length) lines.push(l10n.t('Awaited by {0}', escapeMarkdown(task.awaited_by.map((id) => taskRef(id, nameOf)).join(', '))));
+  if (task.chain.length) {
+    lines.push('', l10n.t('Await chain:'));
+    for (const frame of task.chain) lines.push(`- \`${frame.name}\` ${escapeMarkdown(site(frame))}`);
+  }
+  return lines.join('  \n').replace(/ {2}\n {2}\n/g, '\n\n');
+}
+
+/** The await chain as plain text, for the clipboard. */
+export function chainText(task: TaskInfo): string {
+  const head = `Task '${task.name}' (${task.coro}) ${task.state}`;
+  return [head, ...task.chain.map((f) => `  ${f.name} at ${f.file}:${f.line}`)].join('\n');
+}
+
+export function blockedWords(blocked: LoopBlocked, now: number, nameOf: NameOf): string {
+  const secs = Math.max(0, now - blocked.since);
+  return blocked.task == null
+    ? l10n.t('Event loop blocked for {0}', ageText(secs))
+    : l10n.t('Event loop blocked for {0} by task {1}', ageText(secs), taskRef(blocked.task, nameOf));
+}
