@@ -12,7 +12,7 @@ async def ticker(name: str) -> None:
 async def heartbeat(beats: list) -> None:
     while True:
         beats.append("beat")
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.3)
 
 
 async def main() -> None:
@@ -21,8 +21,8 @@ async def main() -> None:
 
     beats: list = []
     task = asyncio.create_task(heartbeat(beats))
-    await asyncio.sleep(0.5)  # ждёт только main; сердцебиение продолжается (в 0, 0,2 и 0,4 с)
-    print("beats during asyncio.sleep(0.5):", len(beats))
+    await asyncio.sleep(0.75)  # ждёт только main; сердцебиение продолжается (в 0, 0,3 и 0,6 с)
+    print("beats during asyncio.sleep(0.75):", len(beats))
 
     before = len(beats)
     time.sleep(1)  # lens: stop here

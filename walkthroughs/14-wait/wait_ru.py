@@ -26,8 +26,8 @@ async def main() -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     tasks = start()
-    done, pending = await asyncio.wait(tasks, timeout=0.3)  # без TimeoutError: смотрите на `pending`
-    print(f"timeout=0.3: done={names(done)} pending={names(pending)}")  # lens: stop here
+    done, pending = await asyncio.wait(tasks, timeout=0.4)  # без TimeoutError: смотрите на `pending`
+    print(f"timeout=0.4: done={names(done)} pending={names(pending)}")  # lens: stop here
     for task in pending:
         task.cancel()
     print("results:", await asyncio.gather(*tasks, return_exceptions=True))

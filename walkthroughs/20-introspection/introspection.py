@@ -22,10 +22,10 @@ async def main() -> None:
     doomed = asyncio.create_task(sleeper(10), name="doomed")
     report("right after create_task():")
 
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.3)
     doomed.cancel()
     await asyncio.sleep(0)  # one loop turn: the cancelled task gets to finish
-    report("0.2 s later:")  # lens: stop here
+    report("0.3 s later:")  # lens: stop here
     for task in (short, doomed):
         print(f"  {task.get_name()}: done={task.done()} cancelled={task.cancelled()} (not in all_tasks)")
     await long
