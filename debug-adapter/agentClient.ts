@@ -4,7 +4,7 @@
  * `agentProtocol.ts`. Imports nothing from `@vscode/debugadapter`.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
 import { createMessageConnection, MessageConnection, ResponseError, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import {
   DebugConfigureParams,
@@ -23,6 +23,10 @@ import { ProcessEnd, RuntimeProcess } from './runtimeProcess';
 
 /** How long the runtime may take from spawn to a verified `hello`. */
 const CONNECT_TIMEOUT_MS = 30_000;
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** How long an unknown peer may take to present the token. */
 const HELLO_TIMEOUT_MS = 5_000;
 
@@ -38,10 +42,21 @@ export interface AgentLaunchOptions {
 }
 
 /** What the runtime reports; `notification` carries every runtime notification but `hello`. */
+export interface AgentAttachOptions {
+  host: string;
+  port: number;
+  token: string;
+  subscribe: SubscribeParams;
+  debug: DebugConfigureParams;
+}
+
 export interface AgentEvents {
   output(category: 'stdout' | 'stderr', text: string): void;
   notification<M extends keyof NotificationMap>(method: M, params: NotificationMap[M]): void;
+  /** The launched program ended. */
   exit(end: ProcessEnd): void;
+  /** The connection to an attached program closed. */
+  detached(): void;
 }
 
 type RequestMethod = keyof RequestMap;
@@ -91,6 +106,48 @@ export class AgentClient {
     }
   }
 
+  /**
+   * Connects to a program started with `python -m asyncio_lens run --listen HOST:PORT`. Here the
+   * adapter is the client, so it presents the token in its `hello`; the runtime drops a peer
+   * with the wrong one.
+   */
+  async attach(options: AgentAttachOptions): Promise<InitializeResult> {
+    try {
+      if (!isLoopback(options.host)) {
+        throw new ProtocolError(ErrorCodes.invalidArguments, `Asyncio Lens attaches only to this machine (127.0.0.1 or localhost), not "${options.host}".`);
+      }
+      const socket = await new Promise<Socket>((resolve, reject) => {
+        const peer = connect({ host: options.host, port: options.port, timeout: CONNECT_TIMEOUT_MS });
+        peer.once('connect', () => resolve(peer));
+        peer.once('timeout', () => reject(new Error('timed out')));
+        peer.once('error', reject);
+      }).catch((err: Error) => {
+        throw new ProtocolError(ErrorCodes.attachFailed, `Could not attach to ${options.host}:${options.port}: ${err.message}. Is the program running with --listen?`);
+      });
+      const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+      this.forwardNotifications(connection);
+      connection.onClose(() => {
+        this.connection = undefined;
+        this.events.detached();
+      });
+      connection.listen();
+      await connection.sendNotification(Notifications.hello, { token: options.token, version: PROTOCOL_VERSION, pid: process.pid, python: '' });
+      const init = await connection
+        .sendRequest<InitializeResult>(Requests.initialize, { clientName: 'asyncio-lens-debug-adapter' })
+        .catch(() => {
+          throw new ProtocolError(ErrorCodes.attachFailed, 'The program refused the connection: check the token it printed.');
+        });
+      await connection.sendRequest(Requests.tasksSubscribe, options.subscribe);
+      await this.sendIfSupported(connection, Requests.debugConfigure, options.debug);
+      this.connection = connection;
+      this.connectedResolve(connection);
+      return init;
+    } catch (err) {
+      this.connectedReject(err);
+      throw err;
+    }
+  }
+
   /** Lets the program run (after breakpoints are set). */
   async run(): Promise<void> {
     await this.call(Requests.programStart, {});
@@ -112,6 +169,12 @@ export class AgentClient {
   terminate(): void {
     this.closeServer();
     this.process?.kill();
+  }
+
+  /** Closes the connection and leaves an attached program running. */
+  detach(): void {
+    this.connection?.dispose();
+    this.connection = undefined;
   }
 
   dispose(): void {
@@ -190,14 +253,18 @@ export class AgentClient {
     // The token is single-use: nobody else may connect from now on.
     this.closeServer();
 
-    for (const method of Object.values(Notifications)) {
-      if (method === Notifications.hello) continue;
-      connection.onNotification(method, (params: NotificationMap[typeof method]) => this.events.notification(method, params));
-    }
+    this.forwardNotifications(connection);
     connection.onClose(() => {
       this.connection = undefined;
     });
     return connection;
+  }
+
+  private forwardNotifications(connection: MessageConnection): void {
+    for (const method of Object.values(Notifications)) {
+      if (method === Notifications.hello) continue;
+      connection.onNotification(method, (params: NotificationMap[typeof method]) => this.events.notification(method, params));
+    }
   }
 
   /** Debugger requests are optional for a runtime without the engine: tolerate "method not found". */

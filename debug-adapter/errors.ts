@@ -13,6 +13,7 @@ export const ErrorCodes = {
   notConnected: 1006,
   unsupported: 1007,
   runtimeError: 1008,
+  attachFailed: 1009,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import manifest from '../package.json';
-import { checkLaunchArguments, LAUNCH_ARGUMENT_KEYS } from './launchArguments';
+import { ATTACH_ARGUMENT_KEYS, checkAttachArguments, checkLaunchArguments, LAUNCH_ARGUMENT_KEYS } from './launchArguments';
 import { ProtocolError } from './errors';
 
 describe('launch arguments', () => {
@@ -26,5 +26,21 @@ describe('launch arguments', () => {
   ])('refuse %j with a readable message', (raw, message) => {
     expect(() => checkLaunchArguments(raw as Record<string, unknown>)).toThrow(ProtocolError);
     expect(() => checkLaunchArguments(raw as Record<string, unknown>)).toThrow(message);
+  });
+});
+
+describe('attach arguments', () => {
+  const schema = manifest.contributes.debuggers[0].configurationAttributes.attach;
+
+  it('agree with package.json configurationAttributes', () => {
+    expect(Object.keys(schema.properties).sort()).toEqual([...ATTACH_ARGUMENT_KEYS].sort());
+    expect(schema.required).toEqual(['port']);
+  });
+
+  it('need a port and a token or token file', () => {
+    expect(checkAttachArguments({ port: 5678, token: 'abc' })).toEqual({ port: 5678, token: 'abc' });
+    expect(() => checkAttachArguments({ token: 'abc' })).toThrow(/"port"/);
+    expect(() => checkAttachArguments({ port: 5678 })).toThrow(/token/);
+    expect(() => checkAttachArguments({ port: 70000, token: 'x' })).toThrow(/"port"/);
   });
 });

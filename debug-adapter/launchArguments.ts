@@ -36,19 +36,75 @@ type MissingKeys = Exclude<keyof LaunchArguments, (typeof LAUNCH_ARGUMENT_KEYS)[
 const _allKeysListed: MissingKeys extends never ? true : MissingKeys = true;
 void _allKeysListed;
 
+/**
+ * Attach arguments: a program started with `python -m asyncio_lens run --listen HOST:PORT`.
+ * `package.json`'s `configurationAttributes.attach` documents the same keys.
+ */
+export interface AttachArguments {
+  /** Loopback host the runtime listens on. */
+  host?: string;
+  port: number;
+  /** The one-time token the runtime printed, or the file it wrote it to. */
+  token?: string;
+  tokenFile?: string;
+  justMyCode?: boolean;
+  tasksUpdateIntervalMs?: number;
+  maxTaskThreads?: number;
+  trace?: string;
+}
+
+export const ATTACH_ARGUMENT_KEYS = [
+  'host', 'port', 'token', 'tokenFile', 'justMyCode', 'tasksUpdateIntervalMs', 'maxTaskThreads', 'trace',
+] as const satisfies readonly (keyof AttachArguments)[];
+
+type MissingAttachKeys = Exclude<keyof AttachArguments, (typeof ATTACH_ARGUMENT_KEYS)[number]>;
+const _allAttachKeysListed: MissingAttachKeys extends never ? true : MissingAttachKeys = true;
+void _allAttachKeysListed;
+
 export const DEFAULT_TASKS_UPDATE_INTERVAL_MS = 100;
 export const DEFAULT_MAX_TASK_THREADS = 50;
 
+function failer(request: string) {
+  return (what: string): never => {
+    throw new ProtocolError(ErrorCodes.invalidArguments, `Invalid ${request} configuration: ${what}`);
+  };
+}
+
+/** Checks the options launch and attach share. */
+function checkCommon(raw: Record<string, unknown>, fail: (what: string) => never): void {
+  if (raw.trace !== undefined && typeof raw.trace !== 'string') fail('"trace" must be a string.');
+  if (raw.justMyCode !== undefined && typeof raw.justMyCode !== 'boolean') fail('"justMyCode" must be true or false.');
+  const cap = raw.maxTaskThreads;
+  if (cap !== undefined && (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 0)) {
+    fail('"maxTaskThreads" must be a whole number of at least 0.');
+  }
+  const interval = raw.tasksUpdateIntervalMs;
+  if (interval !== undefined && (typeof interval !== 'number' || !(interval >= 10))) {
+    fail('"tasksUpdateIntervalMs" must be a number of at least 10.');
+  }
+}
+
+/** Checks the shape of untrusted attach arguments (they come from the user's launch.json). */
+export function checkAttachArguments(raw: Record<string, unknown>): AttachArguments {
+  const fail = failer('attach');
+  checkCommon(raw, fail);
+  if (typeof raw.port !== 'number' || !Number.isInteger(raw.port) || raw.port <= 0 || raw.port > 65535) fail('"port" must be the port the program listens on.');
+  for (const key of ['host', 'token', 'tokenFile'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'string') fail(`"${key}" must be a string.`);
+  }
+  if (raw.token === undefined && raw.tokenFile === undefined) fail('give the "token" the program printed, or its "tokenFile".');
+  return raw as unknown as AttachArguments;
+}
+
 /** Checks the shape of untrusted launch arguments (they come from the user's launch.json). */
 export function checkLaunchArguments(raw: Record<string, unknown>): LaunchArguments {
-  const fail = (what: string): never => {
-    throw new ProtocolError(ErrorCodes.invalidArguments, `Invalid launch configuration: ${what}`);
-  };
+  const fail = failer('launch');
+  checkCommon(raw, fail);
   if (typeof raw.program !== 'string' || raw.program.trim() === '') fail('"program" must be the path of a Python file.');
   if (raw.args !== undefined && !(Array.isArray(raw.args) && raw.args.every((a) => typeof a === 'string'))) {
     fail('"args" must be a list of strings.');
   }
-  for (const key of ['cwd', 'python', 'trace'] as const) {
+  for (const key of ['cwd', 'python'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') fail(`"${key}" must be a string.`);
   }
   if (raw.env !== undefined) {
@@ -58,16 +114,6 @@ export function checkLaunchArguments(raw: Record<string, unknown>): LaunchArgume
       if (v !== null && typeof v !== 'string') fail(`"env.${k}" must be a string or null.`);
     }
   }
-  for (const key of ['stopOnEntry', 'justMyCode'] as const) {
-    if (raw[key] !== undefined && typeof raw[key] !== 'boolean') fail(`"${key}" must be true or false.`);
-  }
-  const cap = raw.maxTaskThreads;
-  if (cap !== undefined && (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 0)) {
-    fail('"maxTaskThreads" must be a whole number of at least 0.');
-  }
-  const interval = raw.tasksUpdateIntervalMs;
-  if (interval !== undefined && (typeof interval !== 'number' || !(interval >= 10))) {
-    fail('"tasksUpdateIntervalMs" must be a number of at least 10.');
-  }
+  if (raw.stopOnEntry !== undefined && typeof raw.stopOnEntry !== 'boolean') fail('"stopOnEntry" must be true or false.');
   return raw as unknown as LaunchArguments;
 }

@@ -17,13 +17,21 @@ import {
   ThreadEvent,
 } from '@vscode/debugadapter';
 import { DebugProtocol } from '@vscode/debugprotocol';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXCEPTION_FILTERS, ExceptionFilter, NotificationMap, Notifications, Requests, StoppedParams, TasksChangedParams } from './agentProtocol';
 import { AgentClient } from './agentClient';
 import { CustomEvents, CustomRequests } from './customProtocol';
 import { toDapBreakpoint, toDapFrame, toDapVariable, toSourceBreakpoints } from './dapConvert';
-import { ProtocolError, toProtocolError } from './errors';
-import { checkLaunchArguments, DEFAULT_MAX_TASK_THREADS, DEFAULT_TASKS_UPDATE_INTERVAL_MS, LaunchArguments } from './launchArguments';
+import { ErrorCodes, ProtocolError, toProtocolError } from './errors';
+import {
+  AttachArguments,
+  checkAttachArguments,
+  checkLaunchArguments,
+  DEFAULT_MAX_TASK_THREADS,
+  DEFAULT_TASKS_UPDATE_INTERVAL_MS,
+  LaunchArguments,
+} from './launchArguments';
 import { LiveTasks } from './liveTasks';
 import { resolveProgramPaths } from './runtimeProcess';
 import { rankTaskThreads, taskIdOfThread, taskThreadId, taskThreadName } from './taskThreads';
@@ -49,6 +57,8 @@ export class AsyncioLensSession extends LoggingDebugSession {
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
   private terminatedSent = false;
+  /** Attached to a program we did not start: disconnecting leaves it running. */
+  private attached = false;
   private maxTaskThreads = DEFAULT_MAX_TASK_THREADS;
   /** The task running on the thread that stopped last; ranks the task threads. */
   private stoppedTaskId: number | null = null;
@@ -60,6 +70,10 @@ export class AsyncioLensSession extends LoggingDebugSession {
     this.agent = new AgentClient({
       output: (category, text) => this.sendEvent(new OutputEvent(text, category)),
       notification: (method, params) => this.onNotification(method, params),
+      detached: () => {
+        this.sendEvent(new OutputEvent('Detached: the program closed the connection.\n', 'console'));
+        this.sendTerminated();
+      },
       exit: (end) => {
         const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
         this.sendEvent(new OutputEvent(`Process ${how}.\n`, 'console'));
@@ -112,6 +126,24 @@ export class AsyncioLensSession extends LoggingDebugSession {
         runtimeDir: this.options.runtimeDir,
         subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS },
         debug: { justMyCode: args.justMyCode ?? true, stopOnEntry: args.stopOnEntry ?? false },
+      });
+      await this.configured;
+      await this.agent.run();
+    });
+  }
+
+  protected override attachRequest(response: DebugProtocol.AttachResponse, raw: DebugProtocol.AttachRequestArguments): void {
+    this.handle(response, async () => {
+      const args: AttachArguments = checkAttachArguments(raw as Record<string, unknown>);
+      if (args.trace) logger.setup(Logger.LogLevel.Verbose, args.trace);
+      this.maxTaskThreads = args.maxTaskThreads ?? DEFAULT_MAX_TASK_THREADS;
+      this.attached = true;
+      await this.agent.attach({
+        host: args.host ?? '127.0.0.1',
+        port: args.port,
+        token: args.token ?? (await readTokenFile(args.tokenFile!)),
+        subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS },
+        debug: { justMyCode: args.justMyCode ?? true, stopOnEntry: false },
       });
       await this.configured;
       await this.agent.run();
@@ -239,8 +271,9 @@ export class AsyncioLensSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
-    this.agent.dispose();
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+    if (this.attached && !args?.terminateDebuggee) this.agent.detach();
+    else this.agent.dispose();
     this.sendResponse(response);
     this.sendTerminated();
   }
@@ -253,7 +286,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
       case CustomRequests.cancelTask: {
         const { id, message } = (args ?? {}) as { id?: unknown; message?: unknown };
         this.handle(response, async () => {
-          if (typeof id !== 'number') throw new ProtocolError(1001, 'asyncioLens/cancelTask needs the task "id".');
+          if (typeof id !== 'number') throw new ProtocolError(ErrorCodes.invalidArguments, 'asyncioLens/cancelTask needs the task "id".');
           return this.agent.call(Requests.tasksCancel, { id, ...(typeof message === 'string' ? { message } : {}) });
         });
         return;
@@ -326,6 +359,14 @@ export class AsyncioLensSession extends LoggingDebugSession {
   override shutdown(): void {
     this.agent.dispose();
     super.shutdown();
+  }
+}
+
+async function readTokenFile(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    throw new ProtocolError(ErrorCodes.attachFailed, `Could not read the token file "${file}": ${(err as Error).message}`);
   }
 }
 
