@@ -36,13 +36,15 @@ async function main(): Promise<number> {
 
   console.log(`Asyncio Lens: debugging ${program} with ${python}`);
   await client.start();
+  // Both end events come in one burst: listen for them together.
   const exited = client.waitForEvent('exited', 60_000) as Promise<DebugProtocol.ExitedEvent>;
+  const terminated = client.waitForEvent('terminated', 60_000);
   await Promise.all([
     client.configurationSequence(),
     client.launch({ program, python } as DebugProtocol.LaunchRequestArguments),
   ]);
   const { body } = await exited;
-  await client.waitForEvent('terminated', 10_000);
+  await terminated;
   await client.stop();
   console.log(`\n── program output ──\n${output.join('').trimEnd()}`);
   console.log(`\n── exit code: ${body.exitCode} ──`);
