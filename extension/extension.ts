@@ -1,16 +1,21 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import { AsyncioLensConfigurationProvider, currentFileConfiguration, InlineAdapterFactory } from './debugConfiguration';
+import * as l10n from '@vscode/l10n';
+import { AsyncioLensConfigurationProvider, currentFileConfiguration } from './debugConfiguration';
+import { FocusableInlineAdapterFactory } from './focusTaskAdapter';
 import { Commands, DEBUG_TYPE, Views, WALKTHROUGH_ID } from './ids';
 import { startLanguageClient } from './languageClient';
 import { SnippetRunner } from './snippets';
+import { createPausedHints } from './pausedHints';
+import { readConfig } from './settings';
 import { createTasksStatusBar } from './statusBar';
+import { registerTaskCommands } from './taskCommands';
 import { TasksViewProvider } from './tasksView';
 import { runPythonInTerminal } from './terminal';
 
 /** What `activate` returns: a small API the editor tests read. */
 export interface AsyncioLensApi {
-  tasks: { labels(): string[]; onDidChange: vscode.Event<void> };
+  tasks: { labels(): string[]; onDidChange: vscode.Event<void>; view: TasksViewProvider; activationMs: number };
 }
 
 export function activate(context: vscode.ExtensionContext): AsyncioLensApi {
@@ -29,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): AsyncioLensApi {
 function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): AsyncioLensApi {
   const started = Date.now();
   const runtimeDir = join(context.extensionPath, 'dist', 'runtime');
-  const tasks = new TasksViewProvider(log);
+  // The pure modules (extension/model) speak through @vscode/l10n: give them VS Code's bundle.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+  const tasks = new TasksViewProvider(log, () => readConfig().tasksUpdateIntervalMs, context.workspaceState);
   const view = vscode.window.createTreeView(Views.tasks, { treeDataProvider: tasks, showCollapseAll: true });
   tasks.attach(view);
   const snippets = new SnippetRunner(context, log);
@@ -50,8 +57,10 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     tasks,
     view,
     createTasksStatusBar(tasks),
+    createPausedHints(tasks),
+    ...registerTaskCommands(command, tasks, view),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new AsyncioLensConfigurationProvider(log)),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(runtimeDir)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new FocusableInlineAdapterFactory(runtimeDir)),
     command(Commands.debugCurrentFile, () => debugCurrentFile()),
     command(Commands.runCurrentFile, () => runPythonInTerminal(activePythonFile(), 'Asyncio Lens: Run', log)),
     command(Commands.refreshTasks, () => tasks.refresh()),
@@ -62,7 +71,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   );
   context.subscriptions.push(startLanguageClient(context, log));
   log.info(`Activated in ${Date.now() - started} ms`);
-  return { tasks: { labels: () => tasks.labels(), onDidChange: tasks.onDidChange } };
+  return { tasks: { labels: () => tasks.labels(), onDidChange: tasks.onDidChange, view: tasks, activationMs: Date.now() - started } };
 }
 
 async function openCourse(context: vscode.ExtensionContext): Promise<void> {

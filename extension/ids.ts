@@ -9,6 +9,23 @@ export const Commands = {
   openSnippet: 'asyncioLens.openSnippet',
   runSnippet: 'asyncioLens.runSnippet',
   debugSnippet: 'asyncioLens.debugSnippet',
+  cancelTask: 'asyncioLens.cancelTask',
+  goToCreationSite: 'asyncioLens.goToCreationSite',
+  goToWaitSite: 'asyncioLens.goToWaitSite',
+  copyAwaitChain: 'asyncioLens.copyAwaitChain',
+  showInCallStack: 'asyncioLens.showInCallStack',
+  exportSnapshot: 'asyncioLens.exportSnapshot',
+  arrangeByAwaitedBy: 'asyncioLens.arrangeByAwaitedBy',
+  arrangeByStructure: 'asyncioLens.arrangeByStructure',
+  hideFinished: 'asyncioLens.hideFinished',
+  showFinished: 'asyncioLens.showFinished',
+} as const;
+
+/** Context keys the extension sets with `setContext` (menus' `when` clauses use them). */
+export const ContextKeys = {
+  /** 'structure' | 'awaitedBy' */
+  arrangement: 'asyncioLens.tasks.arrangement',
+  hideFinished: 'asyncioLens.tasks.hideFinished',
 } as const;
 
 export const Views = {

@@ -1,23 +1,55 @@
 import * as vscode from 'vscode';
 import { Views } from './ids';
+import { ageText, blockedWords } from './model/words';
 import { TasksViewProvider } from './tasksView';
 
-/** "N tasks" in the status bar while an Asyncio Lens session runs; a click reveals the Async Tasks view. */
+const l10n = vscode.l10n;
+
+/**
+ * "N tasks" in the status bar while an Asyncio Lens session runs, with the event loop's health;
+ * a warning look while the loop is blocked. A click reveals the Async Tasks view.
+ */
 export function createTasksStatusBar(tasks: TasksViewProvider): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('asyncioLens.tasks', vscode.StatusBarAlignment.Left, 50);
-  item.name = 'Asyncio Lens Tasks';
+  item.name = l10n.t('Asyncio Lens Tasks');
   item.command = `${Views.tasks}.focus`;
+  let ticking: ReturnType<typeof setInterval> | undefined;
   const update = () => {
-    const count = tasks.liveCount();
-    if (count === undefined) {
+    const entry = tasks.activeEntry();
+    if (!entry) {
       item.hide();
+      if (ticking) clearInterval(ticking);
+      ticking = undefined;
       return;
     }
-    item.text = `$(list-tree) ${count} ${count === 1 ? 'task' : 'tasks'}`;
-    item.tooltip = 'Live asyncio tasks of the debugged program. Click to show them.';
+    const count = entry.model.size;
+    const counted = count === 1 ? l10n.t('1 task') : l10n.t('{0} tasks', count);
+    const blocked = entry.model.blocked;
+    const now = tasks.now(entry);
+    const tooltip = new vscode.MarkdownString();
+    tooltip.supportThemeIcons = true;
+    if (blocked) {
+      item.text = `$(warning) ${counted} · ${l10n.t('loop blocked {0}', ageText(Math.max(0, now - blocked.since)))}`;
+      item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      tooltip.appendMarkdown(`$(warning) ${blockedWords(blocked, now, entry.model.nameOf)}`);
+      const top = blocked.stack[blocked.stack.length - 1];
+      if (top) tooltip.appendMarkdown(`  \n${l10n.t('The loop thread is at {0}', `\`${top.name}\` ${top.file}:${top.line}`)}`);
+      if (!ticking) ticking = setInterval(update, 500);
+    } else {
+      item.text = `$(list-tree) ${counted}`;
+      item.backgroundColor = undefined;
+      tooltip.appendMarkdown(entry.paused ? l10n.t('The program is paused.') : l10n.t('Event loop: healthy.'));
+      if (ticking) clearInterval(ticking);
+      ticking = undefined;
+    }
+    const warnings = entry.model.warnings.length;
+    if (warnings) tooltip.appendMarkdown(`  \n${l10n.t('{0} warnings in the Async Tasks view.', warnings)}`);
+    tooltip.appendMarkdown(`  \n${l10n.t('Live asyncio tasks of the debugged program. Click to show them.')}`);
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label: blocked ? l10n.t('{0}, event loop blocked', counted) : counted };
     item.show();
   };
-  const subscription = tasks.onDidChange(update);
+  const subscriptions = [tasks.onDidChange(update), tasks.onDidChangePaused(update)];
   update();
-  return vscode.Disposable.from(item, subscription);
+  return vscode.Disposable.from(item, ...subscriptions, { dispose: () => ticking && clearInterval(ticking) });
 }

@@ -1,139 +1,473 @@
 import * as vscode from 'vscode';
 import type { Snapshot, TaskInfo, TasksChangedParams } from '../debug-adapter/agentProtocol';
 import { CustomEvents, CustomRequests } from '../debug-adapter/customProtocol';
-import { DEBUG_TYPE } from './ids';
-import { describeTask, taskTooltip, TaskTreeModel, whereSuspended } from './model/taskTree';
+import { ContextKeys, DEBUG_TYPE } from './ids';
+import { LensEvents, LoopBlockedBody, LoopUnblockedBody, TaskWarningBody } from './lensEvents';
+import { Arrangement, TaskTreeModel, TreeNode, ViewWarning } from './model/taskTree';
+import {
+  ageText, basename, blockedWords, describeFinished, describeTask, isAsyncioFrame, rowState, STATE_ICONS, taskAge, taskTooltip,
+  tasksCount, waitWords,
+} from './model/words';
 
-const ICONS: Record<TaskInfo['state'], vscode.ThemeIcon> = {
-  pending: new vscode.ThemeIcon('watch'),
-  running: new vscode.ThemeIcon('play-circle', new vscode.ThemeColor('debugIcon.startForeground')),
-  done: new vscode.ThemeIcon('pass'),
-  cancelled: new vscode.ThemeIcon('circle-slash'),
-  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
-};
+const l10n = vscode.l10n;
+
+interface SessionEntry {
+  session: vscode.DebugSession;
+  model: TaskTreeModel;
+  paused: boolean;
+  /** Epoch seconds when the program stopped (ages freeze there while paused). */
+  pausedAt: number;
+}
+
+/** Milliseconds between two age refreshes of the rows VS Code has shown. */
+const AGE_TICK_MS = 1000;
+const MAX_AGE_ROWS_PER_TICK = 100;
+
+function icon(task: TaskInfo): vscode.ThemeIcon {
+  const { icon: id, color } = STATE_ICONS[rowState(task)];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+export function openLocationCommand(file: string, line: number, title: string): vscode.Command {
+  return {
+    command: 'vscode.open',
+    title,
+    arguments: [vscode.Uri.file(file), { selection: new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 0), preview: true }],
+  };
+}
 
 /**
  * The Async Tasks view: one model per `asyncio-lens` debug session, fed by the adapter's
- * `asyncioLens/tasksChanged` events; the view shows the active session's.
+ * `asyncioLens/tasksChanged` events; the view shows the active session's. Updates are
+ * throttled and incremental: after a delta it refreshes only the nodes the model reports.
  */
-export class TasksViewProvider implements vscode.TreeDataProvider<TaskInfo>, vscode.Disposable {
-  private readonly models = new Map<string, { session: vscode.DebugSession; model: TaskTreeModel }>();
+export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly sessions = new Map<string, SessionEntry>();
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly treeChanged = new vscode.EventEmitter<TaskInfo | undefined>();
+  private readonly pausedChanged = new vscode.EventEmitter<void>();
+  private readonly treeChanged = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   private readonly disposables: vscode.Disposable[] = [];
-  private view: vscode.TreeView<TaskInfo> | undefined;
+  private view: vscode.TreeView<TreeNode> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastFlush = 0;
+  private shownSession: string | undefined;
+  private arrangementValue: Arrangement;
+  private hideFinishedValue: boolean;
+  /** Task rows VS Code has asked for, with the age text they show. */
+  private readonly shownAges = new Map<number, string>();
+  private readonly ageTimer: ReturnType<typeof setInterval>;
+  /** Figures: time from a delta's arrival to the view's refresh, last and worst (ms). */
+  readonly stats = { deltas: 0, flushes: 0, lastApplyMs: 0, lastDeltaToFireMs: 0, firstPending: 0 };
 
   readonly onDidChangeTreeData = this.treeChanged.event;
-  /** Fires after the shown tasks changed (used by the tests). */
+  /** Fires after the shown tasks changed (tests, status bar). */
   readonly onDidChange = this.changed.event;
+  /** Fires when the shown session pauses or resumes. */
+  readonly onDidChangePaused = this.pausedChanged.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly intervalMs: () => number,
+    private readonly memento?: vscode.Memento,
+  ) {
+    this.arrangementValue = memento?.get<Arrangement>('asyncioLens.arrangement') ?? 'structure';
+    this.hideFinishedValue = memento?.get<boolean>('asyncioLens.hideFinished') ?? false;
+    void vscode.commands.executeCommand('setContext', ContextKeys.arrangement, this.arrangementValue);
+    void vscode.commands.executeCommand('setContext', ContextKeys.hideFinished, this.hideFinishedValue);
+    this.ageTimer = setInterval(() => this.refreshAges(), AGE_TICK_MS);
     this.disposables.push(
       this.changed,
+      this.pausedChanged,
       this.treeChanged,
-      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
-        if (e.session.type === DEBUG_TYPE && e.event === CustomEvents.tasksChanged) {
-          this.modelFor(e.session).apply(e.body as TasksChangedParams);
-          if (e.session.id === this.activeSession()?.id) this.refreshView();
-        }
-      }),
+      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => this.onCustomEvent(e)),
       vscode.debug.onDidStartDebugSession((s) => {
-        if (s.type === DEBUG_TYPE) this.modelFor(s);
+        if (s.type === DEBUG_TYPE) this.entryFor(s);
       }),
       vscode.debug.onDidTerminateDebugSession((s) => {
-        if (this.models.delete(s.id)) this.refreshView();
+        if (this.sessions.delete(s.id)) this.showActive();
       }),
-      vscode.debug.onDidChangeActiveDebugSession(() => this.refreshView()),
+      vscode.debug.onDidChangeActiveDebugSession(() => this.showActive()),
+      vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+        createDebugAdapterTracker: (session) => ({
+          onDidSendMessage: (m: { type?: string; event?: string }) => {
+            if (m.type === 'event' && m.event === 'stopped') this.setPaused(session, true);
+            else if (m.type === 'event' && m.event === 'continued') this.setPaused(session, false);
+          },
+          onWillReceiveMessage: (m: { type?: string; command?: string }) => {
+            if (m.type === 'request' && ['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack'].includes(m.command ?? '')) {
+              this.setPaused(session, false);
+            }
+          },
+        }),
+      }),
     );
   }
 
-  attach(view: vscode.TreeView<TaskInfo>): void {
+  attach(view: vscode.TreeView<TreeNode>): void {
     this.view = view;
-    this.refreshView();
+    this.showActive();
   }
 
-  /** Asks the active session for a full snapshot, replacing what the view shows. */
+  get arrangement(): Arrangement {
+    return this.arrangementValue;
+  }
+
+  get hideFinished(): boolean {
+    return this.hideFinishedValue;
+  }
+
+  setArrangement(mode: Arrangement): void {
+    this.arrangementValue = mode;
+    void this.memento?.update('asyncioLens.arrangement', mode);
+    void vscode.commands.executeCommand('setContext', ContextKeys.arrangement, mode);
+    for (const entry of this.sessions.values()) entry.model.setArrangement(mode);
+    this.flushNow();
+  }
+
+  setHideFinished(hide: boolean): void {
+    this.hideFinishedValue = hide;
+    void this.memento?.update('asyncioLens.hideFinished', hide);
+    void vscode.commands.executeCommand('setContext', ContextKeys.hideFinished, hide);
+    for (const entry of this.sessions.values()) entry.model.setHideFinished(hide);
+    this.flushNow();
+  }
+
+  /** Asks the active session for a full snapshot (tasks, history, cycles, blocked loop, warnings). */
   async refresh(): Promise<void> {
-    const session = this.activeSession();
-    if (!session) return;
-    const snapshot = (await session.customRequest(CustomRequests.tasks)) as Snapshot;
-    this.modelFor(session).reset(snapshot.tasks);
-    this.refreshView();
+    const entry = this.activeEntry();
+    if (!entry) return;
+    const snapshot = (await entry.session.customRequest(CustomRequests.tasks)) as Snapshot;
+    entry.model.applySnapshot(snapshot);
+    this.flushNow();
+  }
+
+  /** The shown session, its model and whether it is paused. */
+  activeEntry(): SessionEntry | undefined {
+    const session = vscode.debug.activeDebugSession;
+    if (session?.type === DEBUG_TYPE && this.sessions.has(session.id)) return this.sessions.get(session.id);
+    // A child session or another debugger may be active; fall back to any of ours.
+    return [...this.sessions.values()].pop();
   }
 
   /** Number of live tasks of the shown session, or undefined when no session is shown. */
   liveCount(): number | undefined {
-    return this.activeModel()?.size;
+    return this.activeEntry()?.model.size;
   }
 
-  /** Task names as the view shows them, depth first. */
+  /** Task names as the view shows them, depth first (structure). */
   labels(): string[] {
-    return this.activeModel()?.labels() ?? [];
+    return this.activeEntry()?.model.labels() ?? [];
   }
 
-  getTreeItem(task: TaskInfo): vscode.TreeItem {
-    const model = this.activeModel();
-    const item = new vscode.TreeItem(
-      task.name,
-      model?.hasChildren(task.id) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
-    );
-    item.id = String(task.id);
-    item.description = describeTask(task);
-    item.tooltip = new vscode.MarkdownString(taskTooltip(task));
-    item.iconPath = ICONS[task.state];
-    item.contextValue = `task.${task.state}`;
-    const where = whereSuspended(task);
-    if (where) {
-      item.command = {
-        command: 'vscode.open',
-        title: 'Go to where it waits',
-        arguments: [vscode.Uri.file(where.file), { selection: new vscode.Range(where.line - 1, 0, where.line - 1, 0) }],
-      };
+  /** Epoch seconds the view measures ages against: now, or the moment the program stopped. */
+  now(entry = this.activeEntry()): number {
+    return entry?.paused ? entry.pausedAt : Date.now() / 1000;
+  }
+
+  /** The task a node stands for (a live or finished task, a frame's task, a task named by a warning). */
+  taskOf(node: TreeNode | undefined): TaskInfo | undefined {
+    const model = this.activeEntry()?.model;
+    if (!node || !model) return undefined;
+    switch (node.kind) {
+      case 'task':
+      case 'finished':
+        return model.lookup(node.id);
+      case 'frame':
+      case 'ref':
+        return model.lookup(node.taskId);
+      case 'warning':
+        return node.warning.task === null ? undefined : model.lookup(node.warning.task);
+      default:
+        return undefined;
+    }
+  }
+
+  async reveal(taskId: number): Promise<void> {
+    const node = this.activeEntry()?.model.taskNode(taskId);
+    if (node && this.view) await this.view.reveal(node, { select: true, focus: true, expand: false });
+  }
+
+  // ── TreeDataProvider ─────────────────────────────────────────────────────────────────
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const entry = this.activeEntry();
+    const model = entry?.model;
+    if (!model) return new vscode.TreeItem('');
+    const now = this.now(entry);
+    const collapsible = (expanded: boolean) =>
+      model.hasChildren(node)
+        ? expanded
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None;
+    switch (node.kind) {
+      case 'task': {
+        const task = model.get(node.id)!;
+        const kids = model.containerSize(node.key);
+        const item = new vscode.TreeItem(task.name, collapsible(kids > 0 && kids <= 100));
+        item.id = node.key;
+        item.description = describeTask(task, model.nameOf, now);
+        this.shownAges.delete(task.id); // re-inserted last: the age refresh goes round all shown rows
+        this.shownAges.set(task.id, taskAge(task, now));
+        item.iconPath = icon(task);
+        item.contextValue = `task.live.${rowState(task)}`;
+        item.accessibilityInformation = { label: `${task.name}, ${item.description}` };
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem('TaskGroup', collapsible(true));
+        item.id = node.key;
+        item.description = tasksCount(model.groupSize(node.gid));
+        item.iconPath = new vscode.ThemeIcon('layers');
+        item.contextValue = 'group';
+        return item;
+      }
+      case 'chunk': {
+        const [from, to] = model.chunkRange(node);
+        const item = new vscode.TreeItem(l10n.t('tasks {0}–{1}', from, to), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.key;
+        item.contextValue = 'chunk';
+        return item;
+      }
+      case 'frame': {
+        const { frame } = node;
+        const item = new vscode.TreeItem(frame.name, vscode.TreeItemCollapsibleState.None);
+        item.id = node.key;
+        item.description = `${basename(frame.file)}:${frame.line}`;
+        item.tooltip = `${frame.file}:${frame.line}`;
+        item.iconPath = new vscode.ThemeIcon(isAsyncioFrame(frame) ? 'debug-stackframe-dot' : 'debug-stackframe');
+        item.command = openLocationCommand(frame.file, frame.line, l10n.t('Open'));
+        item.contextValue = 'frame';
+        return item;
+      }
+      case 'section': {
+        if (node.key === 'finished') {
+          const item = new vscode.TreeItem(l10n.t('Finished'), vscode.TreeItemCollapsibleState.Collapsed);
+          item.id = 'section:finished';
+          item.description = String(model.finished.length);
+          item.iconPath = new vscode.ThemeIcon('history');
+          item.contextValue = 'section.finished';
+          return item;
+        }
+        const item = new vscode.TreeItem(l10n.t('Warnings'), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'section:warnings';
+        item.description = String(model.warnings.length);
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        item.contextValue = 'section.warnings';
+        return item;
+      }
+      case 'finished': {
+        const task = model.lookup(node.id)!;
+        const item = new vscode.TreeItem(task.name, collapsible(false));
+        item.id = node.key;
+        item.description = describeFinished(task);
+        item.iconPath = icon(task);
+        item.contextValue = `task.finished.${rowState(task)}`;
+        return item;
+      }
+      case 'warning': {
+        const item = new vscode.TreeItem(this.warningLabel(node.warning, model, now), collapsible(node.warning.kind === 'blocked_loop' && !!node.warning.ongoing));
+        item.id = node.key;
+        item.iconPath = new vscode.ThemeIcon(node.warning.ongoing ? 'flame' : 'warning', new vscode.ThemeColor(node.warning.ongoing ? 'errorForeground' : 'list.warningForeground'));
+        item.tooltip = node.warning.message || undefined;
+        item.contextValue = `warning.${node.warning.kind}`;
+        return item;
+      }
+      case 'ref': {
+        const task = model.lookup(node.taskId);
+        const item = new vscode.TreeItem(task?.name ?? `#${node.taskId}`, vscode.TreeItemCollapsibleState.None);
+        item.id = node.key;
+        if (task) {
+          item.description = waitWords(task, model.nameOf);
+          item.iconPath = icon(task);
+        }
+        item.contextValue = model.get(node.taskId) ? 'task.ref' : 'task.ref.gone';
+        return item;
+      }
+    }
+  }
+
+  /** Tooltips are built when the user hovers, from the newest data: no row refresh for steps or busy time. */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    const task = node.kind === 'task' || node.kind === 'finished' || node.kind === 'ref' ? this.taskOf(node) : undefined;
+    const model = this.activeEntry()?.model;
+    if (task && model) {
+      const md = new vscode.MarkdownString(taskTooltip(task, model.nameOf, this.now()));
+      md.supportThemeIcons = true;
+      item.tooltip = md;
     }
     return item;
   }
 
-  getChildren(task?: TaskInfo): TaskInfo[] {
-    return this.activeModel()?.children(task?.id) ?? [];
+  getChildren(node?: TreeNode): TreeNode[] {
+    return this.activeEntry()?.model.childNodes(node) ?? [];
   }
 
-  getParent(task: TaskInfo): TaskInfo | undefined {
-    return task.parent === null ? undefined : this.activeModel()?.get(task.parent);
+  getParent(node: TreeNode): TreeNode | undefined {
+    return this.activeEntry()?.model.parentNode(node);
   }
 
   dispose(): void {
+    clearInterval(this.ageTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     for (const d of this.disposables) d.dispose();
   }
 
-  private activeSession(): vscode.DebugSession | undefined {
-    const session = vscode.debug.activeDebugSession;
-    if (session?.type === DEBUG_TYPE) return session;
-    // A child session or another debugger may be active; fall back to any of ours.
-    return [...this.models.values()].pop()?.session;
+  // ── internals ────────────────────────────────────────────────────────────────────────
+  private warningLabel(w: ViewWarning, model: TaskTreeModel, now: number): string {
+    switch (w.kind) {
+      case 'blocked_loop':
+        if (w.ongoing && model.blocked) return blockedWords(model.blocked, now, model.nameOf);
+        return w.durationMs !== undefined
+          ? l10n.t('Event loop was blocked for {0}', ageText(w.durationMs / 1000))
+          : l10n.t('Event loop was blocked');
+      case 'await_cycle':
+        return l10n.t('Await cycle (deadlock): {0}', w.message);
+      case 'exception_never_retrieved':
+        return l10n.t('Exception never retrieved: {0}', w.message);
+      case 'destroyed_pending':
+        return l10n.t('Task destroyed while pending: {0}', w.message);
+      default:
+        return w.message;
+    }
   }
 
-  private activeModel(): TaskTreeModel | undefined {
-    const session = this.activeSession();
-    return session ? this.models.get(session.id)?.model : undefined;
+  private onCustomEvent(e: vscode.DebugSessionCustomEvent): void {
+    if (e.session.type !== DEBUG_TYPE) return;
+    const entry = this.entryFor(e.session);
+    const now = Date.now() / 1000;
+    switch (e.event) {
+      case CustomEvents.tasksChanged: {
+        const t0 = performance.now();
+        entry.model.apply(e.body as TasksChangedParams);
+        this.stats.lastApplyMs = performance.now() - t0;
+        this.stats.deltas++;
+        break;
+      }
+      case LensEvents.loopBlocked:
+        entry.model.setBlocked(e.body as LoopBlockedBody, now);
+        break;
+      case LensEvents.loopUnblocked: {
+        const body = (e.body ?? {}) as LoopUnblockedBody;
+        entry.model.setBlocked(null, body.time ?? now, body.duration_ms);
+        break;
+      }
+      case LensEvents.taskWarning:
+        entry.model.addWarning(e.body as TaskWarningBody);
+        break;
+      default:
+        return;
+    }
+    if (!this.stats.firstPending) this.stats.firstPending = performance.now();
+    this.scheduleFlush();
   }
 
-  private modelFor(session: vscode.DebugSession): TaskTreeModel {
-    let entry = this.models.get(session.id);
+  private entryFor(session: vscode.DebugSession): SessionEntry {
+    let entry = this.sessions.get(session.id);
     if (!entry) {
-      entry = { session, model: new TaskTreeModel() };
-      this.models.set(session.id, entry);
+      const model = new TaskTreeModel();
+      model.setArrangement(this.arrangementValue);
+      model.setHideFinished(this.hideFinishedValue);
+      entry = { session, model, paused: false, pausedAt: 0 };
+      this.sessions.set(session.id, entry);
       this.log.info(`Tracking the tasks of debug session "${session.name}"`);
+      this.showActive();
     }
-    return entry.model;
+    return entry;
   }
 
-  private refreshView(): void {
-    const model = this.activeModel();
-    if (this.view) {
-      this.view.message = model ? undefined : 'Start an Asyncio Lens debug session to see its asyncio tasks here.';
-      this.view.badge = model && model.size > 0 ? { value: model.size, tooltip: `${model.size} live asyncio tasks` } : undefined;
+  private setPaused(session: vscode.DebugSession, paused: boolean): void {
+    const entry = this.sessions.get(session.id);
+    if (!entry || entry.paused === paused) return;
+    entry.paused = paused;
+    entry.pausedAt = Date.now() / 1000;
+    if (paused) {
+      // A fresh snapshot while paused: cycles, warnings and the blocked loop come with it.
+      void Promise.resolve(session.customRequest(CustomRequests.tasks)).then(
+        (snapshot: Snapshot) => {
+          if (entry.paused && snapshot && Array.isArray(snapshot.tasks)) {
+            entry.model.applySnapshot(snapshot);
+            this.flushNow();
+          }
+        },
+        (err: unknown) => this.log.warn(`No task snapshot while paused: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }
+    this.pausedChanged.fire();
+  }
+
+  isPaused(): boolean {
+    return !!this.activeEntry()?.paused;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    const wait = Math.max(0, this.lastFlush + this.intervalMs() - Date.now());
+    this.flushTimer = setTimeout(() => this.flushNow(), wait);
+  }
+
+  /** Sends what changed to VS Code: the nodes the model reports, or one full refresh. */
+  private flushNow(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.lastFlush = Date.now();
+    const entry = this.activeEntry();
+    if (entry?.session.id !== this.shownSession) {
+      this.showActive();
+      return;
+    }
+    if (!entry || !entry.model.dirty) return;
+    const changes = entry.model.takeChanges();
+    this.stats.flushes++;
+    if (changes.all || changes.root) {
+      this.shownAges.clear();
+      this.treeChanged.fire(undefined);
+    } else if (changes.nodes.length) {
+      this.treeChanged.fire(changes.nodes);
+    }
+    if (this.stats.firstPending) this.stats.lastDeltaToFireMs = performance.now() - this.stats.firstPending;
+    this.stats.firstPending = 0;
+    this.updateBadge();
+    this.changed.fire();
+  }
+
+  /** Shows the active session's model from scratch (a session came, went or became active). */
+  private showActive(): void {
+    const entry = this.activeEntry();
+    this.shownSession = entry?.session.id;
+    entry?.model.takeChanges();
+    this.shownAges.clear();
+    if (this.view) {
+      this.view.message = entry ? undefined : l10n.t('Start an Asyncio Lens debug session to see its asyncio tasks here.');
+    }
+    this.updateBadge();
     this.treeChanged.fire(undefined);
     this.changed.fire();
+  }
+
+  private updateBadge(): void {
+    if (!this.view) return;
+    const size = this.activeEntry()?.model.size ?? 0;
+    this.view.badge = size > 0 ? { value: size, tooltip: size === 1 ? l10n.t('1 live asyncio task') : l10n.t('{0} live asyncio tasks', size) } : undefined;
+  }
+
+  /** Refreshes the rows VS Code has shown whose age text changed (a few per tick; none while paused). */
+  private refreshAges(): void {
+    const entry = this.activeEntry();
+    if (!entry || entry.paused || !this.shownAges.size || !this.view?.visible) return;
+    const now = this.now(entry);
+    const nodes: TreeNode[] = [];
+    for (const [id, shown] of this.shownAges) {
+      const task = entry.model.get(id);
+      const node = entry.model.taskNode(id);
+      if (!task || !node) {
+        this.shownAges.delete(id);
+        continue;
+      }
+      if (taskAge(task, now) !== shown) {
+        nodes.push(node);
+        if (nodes.length >= MAX_AGE_ROWS_PER_TICK) break;
+      }
+    }
+    if (nodes.length) this.treeChanged.fire(nodes);
   }
 }

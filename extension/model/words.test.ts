@@ -1,0 +1,97 @@
+import * as l10n from '@vscode/l10n';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskInfo } from '../../debug-adapter/agentProtocol';
+import { ageText, cancelMarks, chainText, describeFinished, describeTask, rowState, taskTooltip, waitWords, whereSuspended } from './words';
+
+function task(extra: Partial<TaskInfo> = {}): TaskInfo {
+  return {
+    id: 2, name: 'fetch-1', parent: 1, state: 'pending', group: null, coro: 'fetch', created_at: null,
+    chain: [], waiting_on: null, awaited_by: [], exception: null, ...extra,
+  };
+}
+const wait = (kind: string, detail = '', tasks: number[] = []) => task({ waiting_on: { kind, detail, tasks } });
+const names: Record<number, string> = { 1: 'main', 7: 'writer', 9: 'fetch-3' };
+const nameOf = (id: number) => names[id];
+
+describe('what a task waits on, in words', () => {
+  it.each([
+    [wait('sleep', '1.4 s left'), 'sleep, 1.4 s left'],
+    [wait('queue.get', 'Queue (maxsize 10)'), 'Queue.get (max 10)'],
+    [wait('queue.put', 'PriorityQueue'), 'PriorityQueue.put'],
+    [wait('lock', 'Lock', [7]), "Lock held by 'writer'"],
+    [wait('lock', 'Lock'), 'Lock.acquire'],
+    [wait('event', 'Event'), 'Event.wait'],
+    [wait('task', "Task 'fetch-3'", [9]), "task 'fetch-3'"],
+    [wait('task', '', [42]), 'task #42'],
+    [wait('taskgroup', 'TaskGroup (4 tasks)', [3, 4, 5, 6]), 'TaskGroup (4 tasks)'],
+    [wait('gather', 'gather (3 awaitables, 1 done)'), 'gather (3 awaitables, 1 done)'],
+    [wait('thread', 'to_thread'), 'thread (to_thread)'],
+    [wait('runnable'), 'ready to run'],
+    [task({ state: 'running' }), 'running'],
+  ])('%#: %s', (t, words) => {
+    expect(waitWords(t, nameOf)).toBe(words);
+  });
+});
+
+describe('row words', () => {
+  it('states', () => {
+    expect(rowState(wait('sleep'))).toBe('waiting');
+    expect(rowState(task({ cancel: { requested: 1, count: 1, by_task: null, via: 'user', site: null, message: null } }))).toBe('cancelling');
+    expect(rowState(task({ state: 'failed' }))).toBe('failed');
+  });
+
+  it('ages', () => {
+    expect(ageText(0.42)).toBe('0.4 s');
+    expect(ageText(42.9)).toBe('42 s');
+    expect(ageText(185)).toBe('3 min');
+    expect(ageText(7300)).toBe('2 h');
+  });
+
+  it('description: wait, cancellation, shield, age', () => {
+    const t = task({
+      waiting_on: { kind: 'sleep', detail: '3.0 s left', tasks: [] }, shielded: true, created: 100,
+      cancel: { requested: 101, count: 2, by_task: 1, via: 'user', site: { file: '/w/app.py', line: 12 }, message: 'stop' },
+    });
+    expect(cancelMarks(t)).toEqual(['cancel ×2', 'shielded']);
+    expect(describeTask(t, nameOf, 112.5)).toBe('sleep, 3.0 s left · cancel ×2 · shielded · 12 s');
+    const tip = taskTooltip({ ...t, steps: 4, busy_ms: 1.25, created_at: { file: '/w/app.py', line: 30 } }, nameOf, 112.5);
+    expect(tip).toContain("Cancel requested (2×) by task 'main' via a cancel() call");
+    expect(tip).toContain('Requested at `app.py:12`');
+    expect(tip).toContain('Message: `stop`');
+    expect(tip).toContain('Steps: 4, busy 1.3 ms');
+    expect(tip).toContain('Created at `app.py:30`');
+  });
+
+  it('finished tasks', () => {
+    expect(describeFinished(task({ state: 'failed', exception: 'ValueError: bad', created: 1, finished: 3.5 }))).toBe('failed · ValueError: bad · lived 2.5 s');
+  });
+
+  it('skips asyncio frames to find where the user code waits; copies the chain', () => {
+    const t = task({ chain: [{ name: 'fetch', file: '/w/app.py', line: 12 }, { name: 'sleep', file: '/usr/lib/python3.12/asyncio/tasks.py', line: 665 }] });
+    expect(whereSuspended(t)?.line).toBe(12);
+    expect(chainText(t)).toBe("Task 'fetch-1' (fetch) pending\n  fetch at /w/app.py:12\n  sleep at /usr/lib/python3.12/asyncio/tasks.py:665");
+  });
+});
+
+describe('Russian', () => {
+  afterEach(() => l10n.config({ contents: {} }));
+  it('speaks Russian with the bundle loaded, and the bundle covers every string of the model', () => {
+    const bundle = JSON.parse(readFileSync(join(__dirname, '../../l10n/bundle.l10n.ru.json'), 'utf8')) as Record<string, string>;
+    l10n.config({ contents: bundle });
+    expect(waitWords(wait('sleep', '1.4 s left'))).toBe('sleep, осталось 1.4 с');
+    expect(ageText(185)).toBe('3 мин');
+    // every l10n.t('…') literal of extension/ is in the Russian bundle
+    const sources = ['model/words.ts', 'tasksView.ts', 'statusBar.ts', 'taskCommands.ts', 'pausedHints.ts'];
+    const missing: string[] = [];
+    for (const file of sources) {
+      const text = readFileSync(join(__dirname, '..', file), 'utf8');
+      for (const m of text.matchAll(/\bl10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) {
+        const key = m[1].replace(/\\'/g, "'");
+        if (!(key in bundle)) missing.push(`${file}: ${key}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
