@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { currentFileConfiguration } from './debugConfiguration';
 import { Views } from './ids';
+import { isSnippetId, triedContextKey } from './model/snippetIds';
 import { runPythonInTerminal } from './terminal';
 
 /**
@@ -20,11 +21,14 @@ export class SnippetRunner {
   }
 
   async run(id: string): Promise<vscode.Terminal> {
-    return runPythonInTerminal(await this.scratchCopy(id), `asyncio: ${basenameOf(id)}`, this.log);
+    const terminal = await runPythonInTerminal(await this.scratchCopy(id), `asyncio: ${basenameOf(id)}`, this.log);
+    await markTried(id);
+    return terminal;
   }
 
   async debug(id: string): Promise<boolean> {
     const copy = await this.scratchCopy(id);
+    await markTried(id);
     const started = await vscode.debug.startDebugging(undefined, {
       ...currentFileConfiguration(copy.fsPath),
       name: `Asyncio Lens: ${basenameOf(id)}`,
@@ -35,7 +39,7 @@ export class SnippetRunner {
 
   /** Copies the snippet to the scratch folder unless the learner already has a copy there. */
   private async scratchCopy(id: string): Promise<vscode.Uri> {
-    if (!/^[\w-]+\/[\w-]+\.py$/.test(id)) throw new Error(`Unknown snippet "${id}".`);
+    if (!isSnippetId(id)) throw new Error(`Unknown snippet "${id}".`);
     const source = vscode.Uri.joinPath(this.context.extensionUri, 'walkthroughs', id);
     const target = vscode.Uri.joinPath(this.context.globalStorageUri, 'course', id);
     try {
@@ -46,6 +50,11 @@ export class SnippetRunner {
     }
     return target;
   }
+}
+
+/** Completes the snippet's walkthrough step (its completion event is this context key). */
+async function markTried(id: string): Promise<void> {
+  await vscode.commands.executeCommand('setContext', triedContextKey(id), true);
 }
 
 function basenameOf(id: string): string {

@@ -1,0 +1,17 @@
+/** Course snippet ids (`NN-step/name.py`, a path under walkthroughs/) and what derives from them. Pure. */
+
+const SNIPPET_ID = /^([\w-]+)\/[\w-]+\.py$/;
+
+export function isSnippetId(id: string): boolean {
+  return SNIPPET_ID.test(id);
+}
+
+/**
+ * The context key set once the learner ran, debugged or opened a step's snippet: the step's
+ * completion event (`onContext:` key), so each step completes on its own, in either language.
+ */
+export function triedContextKey(snippetId: string): string {
+  const match = SNIPPET_ID.exec(snippetId);
+  if (!match) throw new Error(`Unknown snippet "${snippetId}".`);
+  return `asyncioLens.tried_${match[1].replace(/\W/g, '_')}`;
+}
