@@ -86,19 +86,7 @@ export class AgentClient {
     try {
       const token = randomBytes(24).toString('hex');
       const port = await this.listen();
-      const connection = await this.spawnAndAccept(options, token, port);
-      const init = await connection.sendRequest<InitializeResult>(Requests.initialize, { clientName: 'asyncio-lens-debug-adapter' });
-      if (init.version !== PROTOCOL_VERSION) {
-        throw new ProtocolError(
-          ErrorCodes.runtimeStartFailed,
-          `The Python runtime speaks protocol version ${init.version}, the adapter ${PROTOCOL_VERSION}. Rebuild the extension.`,
-        );
-      }
-      await connection.sendRequest(Requests.tasksSubscribe, options.subscribe);
-      await this.sendIfSupported(connection, Requests.debugConfigure, options.debug);
-      this.connection = connection;
-      this.connectedResolve(connection);
-      return init;
+      return await this.handshake(await this.spawnAndAccept(options, token, port), options);
     } catch (err) {
       this.connectedReject(err);
       this.terminate();
@@ -132,20 +120,35 @@ export class AgentClient {
       });
       connection.listen();
       await connection.sendNotification(Notifications.hello, { token: options.token, version: PROTOCOL_VERSION, pid: process.pid, python: '' });
-      const init = await connection
-        .sendRequest<InitializeResult>(Requests.initialize, { clientName: 'asyncio-lens-debug-adapter' })
-        .catch(() => {
-          throw new ProtocolError(ErrorCodes.attachFailed, 'The program refused the connection: check the token it printed.');
-        });
-      await connection.sendRequest(Requests.tasksSubscribe, options.subscribe);
-      await this.sendIfSupported(connection, Requests.debugConfigure, options.debug);
-      this.connection = connection;
-      this.connectedResolve(connection);
-      return init;
+      return await this.handshake(connection, options, 'The program refused the connection: check the token it printed.');
     } catch (err) {
       this.connectedReject(err);
       throw err;
     }
+  }
+
+  /** Initializes, subscribes and configures a verified connection, then lets requests through. */
+  private async handshake(
+    connection: MessageConnection,
+    options: { subscribe: SubscribeParams; debug: DebugConfigureParams },
+    refusedMessage?: string,
+  ): Promise<InitializeResult> {
+    const init = await connection
+      .sendRequest<InitializeResult>(Requests.initialize, { clientName: 'asyncio-lens-debug-adapter' })
+      .catch((err: unknown) => {
+        throw refusedMessage ? new ProtocolError(ErrorCodes.attachFailed, refusedMessage) : err;
+      });
+    if (init.version !== PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        ErrorCodes.runtimeStartFailed,
+        `The Python runtime speaks protocol version ${init.version}, the adapter ${PROTOCOL_VERSION}. Rebuild the extension.`,
+      );
+    }
+    await connection.sendRequest(Requests.tasksSubscribe, options.subscribe);
+    await this.sendIfSupported(connection, Requests.debugConfigure, options.debug);
+    this.connection = connection;
+    this.connectedResolve(connection);
+    return init;
   }
 
   /** Lets the program run (after breakpoints are set). */
