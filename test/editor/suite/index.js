@@ -250,6 +250,7 @@ exports.run = async function run() {
   });
 
   await lintTests(test, folder);
+  await require('./tasksView').tasksViewTests(test, folder);
 
   const failed = results.filter((r) => !r.ok).length;
   const out = process.env.LENS_RESULT;

@@ -1,0 +1,209 @@
+// The Async Tasks view in a real VS Code: the tree a fixture shows, a chain frame that opens its line, Cancel from
+// the context menu, the status bar's blocked-loop warning, F5 without launch.json, and paused hints + Show in Call
+// Stack. Called from index.js with the suite's test() and folder().
+'use strict';
+const vscode = require('vscode');
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { once, until, ui } = require('./ui');
+
+const S = 1000;
+const EXT_ID = 'asyncio-lens.asyncio-lens';
+const DEBUG_TYPE = 'asyncio-lens';
+const TASK_THREAD_BASE = 1_000_000;
+const PANE = '.pane:has(.pane-header:has-text("Async Tasks"))';
+const ROWS = `${PANE} .monaco-list-row`;
+const STATUS = '.part.statusbar .statusbar-item';
+
+async function lens() {
+  const ext = vscode.extensions.getExtension(EXT_ID);
+  assert.ok(ext, `extension ${EXT_ID} is not installed`);
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  assert.ok(api && api.tasks && api.tasks.view, 'activate() must return { tasks: { view } }');
+  return api.tasks;
+}
+
+/** The view's tree as indented labels (no frames), read through the TreeDataProvider. */
+function outline(view, node, depth = 0, out = []) {
+  for (const child of view.getChildren(node)) {
+    if (child.kind === 'frame') continue;
+    const item = view.getTreeItem(child);
+    out.push(`${'  '.repeat(depth)}${typeof item.label === 'string' ? item.label : item.label.label}${item.description ? ` — ${item.description}` : ''}`);
+    if (child.kind !== 'section' && child.kind !== 'chunk') outline(view, child, depth + 1, out);
+  }
+  return out;
+}
+
+const strip = (lines) => lines.map((l) => l.replace(/ — .*$/, ''));
+
+async function startDebugging(folder, file, want, how = 'command') {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder().uri, file));
+  await vscode.window.showTextDocument(doc);
+  const tasks = await lens();
+  const started = once(vscode.debug.onDidStartDebugSession, (s) => s.type === DEBUG_TYPE, 30 * S, `a ${DEBUG_TYPE} session for ${file} (${how})`);
+  if (how === 'F5') {
+    await ui({ op: 'click', selector: '.editor-instance .view-lines' });
+    await ui({ op: 'press', key: 'F5' });
+  } else {
+    const ok = await vscode.commands.executeCommand('asyncioLens.debugCurrentFile');
+    assert.strictEqual(ok, true, `asyncioLens.debugCurrentFile returned ${ok}`);
+  }
+  const session = await started;
+  await until(tasks.onDidChange, () => want(tasks.labels()), 30 * S, `the Async Tasks view to show the tasks of ${file}`,
+    () => JSON.stringify(tasks.labels()));
+  return { session, tasks, view: tasks.view };
+}
+
+async function stop(session) {
+  const ended = once(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, 30 * S, `"${session.name}" to end`);
+  await vscode.debug.stopDebugging(session);
+  await ended;
+}
+
+async function showView() {
+  await vscode.commands.executeCommand('workbench.view.debug');
+  await vscode.commands.executeCommand('asyncioLens.tasks.focus');
+  await ui({ op: 'clickAll', selector: '.part.sidebar .pane-header[aria-expanded="true"]:visible:not(:has-text("Async Tasks"))' });
+  await vscode.commands.executeCommand('asyncioLens.tasks.focus');
+  await ui({ op: 'resizeSidebar', width: 620 });
+}
+
+const hasFixture = (l) => ['fetch-1', 'fetch-2', 'fetch-3'].every((n) => l.includes(n)) && l.includes('main');
+
+exports.tasksViewTests = async function tasksViewTests(test, folder) {
+  await test('Async Tasks: the fixture shows main > TaskGroup > its tasks, with words and icons', async () => {
+    const { session, view } = await startDebugging(folder, 'tasks_fixture.py', hasFixture);
+    try {
+      const lines = outline(view);
+      console.log(`    tree: ${JSON.stringify(lines)}`);
+      assert.deepStrictEqual(strip(lines).filter((l) => !/^(Finished|Warnings)/.test(l.trim())),
+        ['main', '  TaskGroup', '    stop-watcher', '    fetch-1', '    fetch-2', '    fetch-3']);
+      assert.match(lines.find((l) => l.includes('fetch-1')), /Event\.wait/);
+      assert.match(lines.find((l) => l.includes('TaskGroup')), /4 tasks/);
+      await showView();
+      await ui({ op: 'waitText', selector: ROWS, text: 'fetch-3', timeoutMs: 20 * S });
+      const rows = (await ui({ op: 'texts', selector: ROWS })).texts;
+      assert.ok(rows.some((r) => r.includes('TaskGroup')), `no TaskGroup row: ${JSON.stringify(rows)}`);
+      await ui({ op: 'screenshot', name: 'tasks-view-tree' });
+      // the arrangement toggle, from the view's title bar
+      await vscode.commands.executeCommand('asyncioLens.arrangeByAwaitedBy');
+      const awaited = strip(outline(view));
+      console.log(`    awaited by: ${JSON.stringify(awaited)}`);
+      assert.ok(awaited[0] === 'main' && awaited.includes('  fetch-1'), `arranged by awaited-by: ${JSON.stringify(awaited)}`);
+      await ui({ op: 'screenshot', name: 'tasks-view-awaited-by' });
+      await vscode.commands.executeCommand('asyncioLens.arrangeByStructure');
+    } finally {
+      await stop(session);
+    }
+  });
+
+  await test('Async Tasks: clicking an await-chain frame opens the file at the line', async () => {
+    const { session, view } = await startDebugging(folder, 'tasks_fixture.py', hasFixture);
+    try {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await showView();
+      await ui({ op: 'waitText', selector: ROWS, text: 'fetch-1', timeoutMs: 20 * S });
+      await ui({ op: 'click', selector: `${ROWS} .label-name`, text: 'fetch-1' }); // expands the row
+      await ui({ op: 'waitText', selector: ROWS, text: 'tasks_fixture.py:28', timeoutMs: 10 * S });
+      await ui({ op: 'screenshot', name: 'tasks-view-chain' });
+      // the editor opens, then its selection moves to the line: wait on either event
+      const either = (listener) => {
+        const a = vscode.window.onDidChangeActiveTextEditor(listener);
+        const b = vscode.window.onDidChangeTextEditorSelection(listener);
+        return { dispose: () => { a.dispose(); b.dispose(); } };
+      };
+      const opened = until(either, () => {
+        const e = vscode.window.activeTextEditor;
+        return e && e.document.uri.fsPath.endsWith('tasks_fixture.py') && e.selection.active.line === 27;
+      }, 15 * S, 'tasks_fixture.py to open at line 28', () => {
+        const e = vscode.window.activeTextEditor;
+        return e ? `${e.document.uri.fsPath}:${e.selection.active.line + 1}` : 'no editor';
+      });
+      await ui({ op: 'click', selector: ROWS, text: 'tasks_fixture.py:28' });
+      await opened;
+      void view;
+    } finally {
+      await stop(session);
+    }
+  });
+
+  await test('Async Tasks: Cancel Task from the context menu cancels the task in the program', async () => {
+    const said = [];
+    const reg = vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, { createDebugAdapterTracker: () => ({
+      onDidSendMessage(m) { if (m.type === 'response' && m.command === 'asyncioLens/cancelTask') said.push(`${m.success ? 'ok' : 'failed'} ${m.message || ''} ${JSON.stringify(m.body || {})}`); },
+    }) });
+    const { session, tasks, view } = await startDebugging(folder, 'tasks_fixture.py', hasFixture);
+    try {
+      await showView();
+      await ui({ op: 'waitText', selector: ROWS, text: 'fetch-2', timeoutMs: 20 * S });
+      await ui({ op: 'click', selector: `${ROWS} .label-name`, text: 'fetch-2' });
+      await ui({ op: 'press', key: 'Shift+F10' });
+      await ui({ op: 'waitText', selector: '.monaco-menu .action-label', text: 'Cancel Task', timeoutMs: 10 * S });
+      await ui({ op: 'screenshot', name: 'tasks-view-context-menu' });
+      await ui({ op: 'click', selector: '.monaco-menu .action-label', text: 'Cancel Task' });
+      await ui({ op: 'waitText', selector: '.quick-input-widget', text: 'CancelledError', timeoutMs: 10 * S });
+      for (const key of ['b', 'y', 'e']) await ui({ op: 'press', key });
+      await ui({ op: 'press', key: 'Enter' });
+      const model = () => tasks.view.activeEntry() && tasks.view.activeEntry().model;
+      await until(tasks.onDidChange, () => {
+        const t = model() && model().lookup(model().finished.map((x) => x.id).find((id) => model().lookup(id).name === 'fetch-2') ?? -1);
+        return t && t.state === 'cancelled';
+      }, 15 * S, 'fetch-2 to end cancelled in the program', () => `labels ${JSON.stringify(tasks.labels())}; adapter said ${JSON.stringify(said)}`);
+      await ui({ op: 'screenshot', name: 'tasks-view-cancelled' });
+      void view;
+    } finally {
+      reg.dispose();
+      if (vscode.debug.activeDebugSession) await stop(session);
+    }
+  });
+
+  await test('Async Tasks: a blocked event loop turns the status bar to a warning', async () => {
+    const { session } = await startDebugging(folder, 'blocked_fixture.py', (l) => l.includes('hog') && l.includes('ticker'));
+    try {
+      await ui({ op: 'waitText', selector: STATUS, text: 'tasks', timeoutMs: 10 * S });
+      await ui({ op: 'waitText', selector: STATUS, text: 'loop blocked', timeoutMs: 15 * S });
+      await ui({ op: 'screenshot', name: 'status-bar-blocked' });
+    } finally {
+      await stop(session);
+    }
+  });
+
+  await test('Async Tasks: F5 on a Python file with no launch.json debugs it', async () => {
+    assert.ok(!fs.existsSync(path.join(folder().uri.fsPath, '.vscode', 'launch.json')), 'the test workspace must have no launch.json');
+    const { session } = await startDebugging(folder, 'tasks_fixture.py', hasFixture, 'F5');
+    try {
+      assert.strictEqual(session.configuration.type, DEBUG_TYPE);
+      assert.match(session.configuration.program, /tasks_fixture\.py$/);
+      await ui({ op: 'waitText', selector: STATUS, text: 'tasks', timeoutMs: 10 * S });
+      await ui({ op: 'screenshot', name: 'f5-no-launch-json' });
+    } finally {
+      await stop(session);
+    }
+  });
+
+  await test('Async Tasks: paused, the editor shows where tasks wait and Show in Call Stack selects the task', async () => {
+    const { session, tasks, view } = await startDebugging(folder, 'tasks_fixture.py', hasFixture);
+    try {
+      await vscode.commands.executeCommand('workbench.action.debug.pause');
+      await until(view.onDidChangePaused, () => view.isPaused(), 15 * S, 'the program to pause');
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder().uri, 'tasks_fixture.py'));
+      await vscode.window.showTextDocument(doc);
+      await showView();
+      await ui({ op: 'screenshot', name: 'paused-hints' });
+      const node = view.getChildren().map((n) => n).find((n) => n.kind === 'task');
+      const fetch = view.activeEntry().model.taskNode([...view.activeEntry().model.liveTasks()].find((t) => t.name === 'fetch-3').id);
+      void node;
+      await vscode.commands.executeCommand('asyncioLens.showInCallStack', fetch);
+      const want = TASK_THREAD_BASE + fetch.id;
+      await until(vscode.debug.onDidChangeActiveStackItem, () => {
+        const item = vscode.debug.activeStackItem;
+        return item && item.threadId === want;
+      }, 15 * S, `the Call Stack to select thread ${want} (fetch-3)`, () => JSON.stringify(vscode.debug.activeStackItem));
+      await ui({ op: 'screenshot', name: 'show-in-call-stack' });
+      void tasks;
+    } finally {
+      await stop(session);
+    }
+  });
+};
