@@ -8,7 +8,8 @@ import { ageText, cancelMarks, chainText, describeFinished, describeTask, rowSta
 function task(extra: Partial<TaskInfo> = {}): TaskInfo {
   return {
     id: 2, name: 'fetch-1', parent: 1, state: 'pending', group: null, coro: 'fetch', created_at: null,
-    chain: [], waiting_on: null, awaited_by: [], exception: null, ...extra,
+    chain: [], waiting_on: null, awaited_by: [], exception: null,
+    cancel: null, steps: 0, busy_ms: 0, created: null, first_run: null, finished: null, shielded: false, ...extra,
   };
 }
 const wait = (kind: string, detail = '', tasks: number[] = []) => task({ waiting_on: { kind, detail, tasks } });
@@ -28,6 +29,8 @@ describe('what a task waits on, in words', () => {
     [wait('taskgroup', 'TaskGroup (4 tasks)', [3, 4, 5, 6]), 'TaskGroup (4 tasks)'],
     [wait('gather', 'gather (3 awaitables, 1 done)'), 'gather (3 awaitables, 1 done)'],
     [wait('thread', 'to_thread'), 'thread (to_thread)'],
+    [task({ waiting_on: { kind: 'thread', detail: 'to_thread', tasks: [], thread: 'ThreadPoolExecutor-0_1' } as TaskInfo['waiting_on'] }), "thread 'ThreadPoolExecutor-0_1'"],
+    [task({ waiting_on: { kind: 'lock', detail: 'Lock', tasks: [], holder: 7 } as TaskInfo['waiting_on'] }), "Lock held by 'writer'"],
     [wait('runnable'), 'ready to run'],
     [task({ state: 'running' }), 'running'],
   ])('%#: %s', (t, words) => {

@@ -102,6 +102,8 @@ export function waitWords(task: TaskInfo, nameOf: NameOf = () => undefined): str
   }
   if (kind === 'lock' || kind === 'semaphore') {
     const cls = detail || (kind === 'lock' ? 'Lock' : 'Semaphore');
+    const holder = (wait as { holder?: number }).holder;
+    if (typeof holder === 'number') return l10n.t('{0} held by {1}', cls, taskRef(holder, nameOf));
     return ids.length ? l10n.t('{0} held by {1}', cls, ids.map((id) => taskRef(id, nameOf)).join(', ')) : `${cls}.acquire`;
   }
   if (kind === 'event' || kind === 'condition' || kind === 'barrier') {
@@ -116,7 +118,10 @@ export function waitWords(task: TaskInfo, nameOf: NameOf = () => undefined): str
   }
   if (kind === 'wait') return l10n.t('wait ({0})', tasksCount(ids.length));
   if (kind === 'wait_for') return detail || 'wait_for';
-  if (kind === 'thread') return l10n.t('thread ({0})', detail || 'executor');
+  if (kind === 'thread') {
+    const thread = (wait as { thread?: string }).thread;
+    return thread ? l10n.t("thread '{0}'", thread) : l10n.t('thread ({0})', detail || 'executor');
+  }
   if (kind === 'future') return l10n.t('future {0}', detail).trim();
   return detail ? `${kind} ${detail}` : kind;
 }
