@@ -10,6 +10,14 @@
  * and sends the `hello` notification first; a peer whose token differs is dropped.
  * Then the adapter sends `initialize`, optionally `tasks/subscribe`, and `program/start`,
  * after which the runtime runs the user's program.
+ *
+ * Attach (`python -m asyncio_lens run --listen 127.0.0.1:PORT [--token-file F] prog.py`): the
+ * runtime listens on loopback, prints the token to stderr and writes it to the token file, and
+ * waits (unless `--no-wait`). The ADAPTER connects and must send `hello` with `{ token }` as its
+ * first message; the runtime drops any peer whose first message is not that, and keeps listening.
+ * Then the runtime sends its own `hello` and the session goes on as above (`initialize`,
+ * `tasks/subscribe`, `program/start`; with `--no-wait` the program is already running and
+ * `program/start` is answered at once).
  */
 
 export const PROTOCOL_VERSION = 1;
@@ -46,6 +54,12 @@ export const Requests = {
 export const Notifications = {
   hello: 'hello',
   tasksChanged: 'tasks/changed',
+  /** The event loop has not turned for longer than the threshold (`LoopBlocked`). */
+  loopBlocked: 'loop/blocked',
+  /** The blocked loop turned again (`LoopUnblockedParams`). */
+  loopUnblocked: 'loop/unblocked',
+  /** asyncio complained about a task, a loop was blocked, or an await cycle appeared (`TaskWarning`). */
+  taskWarning: 'task/warning',
   debugStopped: 'debug/stopped',
   debugContinued: 'debug/continued',
   debugThread: 'debug/thread',
@@ -72,6 +86,13 @@ export interface WaitingOn {
   detail: string;
   /** Ids of the tasks waited on, when the wait is on tasks. */
   tasks: number[];
+  /** Epoch seconds when a sleep, wait_for or asyncio.timeout ends (for a live countdown). */
+  deadline?: number;
+  /** 'lock': id of the task holding the lock (recorded by the runtime). */
+  holder?: number;
+  /** 'thread': the worker thread's name and its stack, outermost first. */
+  thread?: string;
+  stack?: ChainFrame[];
 }
 
 export interface TaskInfo {
@@ -94,28 +115,27 @@ export interface TaskInfo {
   awaited_by: number[];
   /** `type: message` of a failed task, repr-safe and truncated; null otherwise. */
   exception: string | null;
-  // ── Filled in by the full tracker (issue 3); optional until every runtime sends them. ──
   /** Cancellation requested for this task, or null. */
-  cancel?: CancelInfo | null;
-  /** Times the task's coroutine was stepped, and the time spent running it. */
-  steps?: number;
-  busy_ms?: number;
-  /** Epoch seconds: created, first run, finished (null while not yet). */
-  created?: number;
-  first_run?: number | null;
-  finished?: number | null;
-  /** True when the task runs behind `asyncio.shield()`. */
-  shielded?: boolean;
+  cancel: CancelInfo | null;
+  /** Times the task's coroutine was stepped, and the time spent running it (0 on uvloop). */
+  steps: number;
+  busy_ms: number;
+  /** Epoch seconds: created (null for a task made before the agent), first run, finished (null while not yet). */
+  created: number | null;
+  first_run: number | null;
+  finished: number | null;
+  /** True when the task runs behind `asyncio.shield()` that some task awaits. */
+  shielded: boolean;
 }
 
 export interface CancelInfo {
   /** Epoch seconds of the first request. */
   requested: number;
-  /** `task.cancelling()` count; on 3.10 the number of requests seen. */
+  /** `task.cancelling()` count (minus a 3.11/3.12 TaskGroup request already consumed); on 3.10 requests seen. */
   count: number;
   /** Id of the task that asked, or null (a loop callback, another thread). */
   by_task: number | null;
-  /** How: 'user', 'taskgroup', 'timeout', 'gather', 'wait_for', 'parent', 'debugger'. */
+  /** How: 'user', 'taskgroup', 'timeout', 'gather', 'wait_for', 'parent', 'shutdown', 'interrupt', 'debugger'. */
   via: string;
   /** The user's line that led to the request. */
   site: SourceLocation | null;
@@ -128,19 +148,37 @@ export interface LoopBlocked {
   since: number;
   /** The task running when the loop blocked, if any. */
   task: number | null;
+  /** Name of the running task, or null. */
+  task_name: string | null;
+  /** Name of the loop's thread. */
+  thread: string | null;
+  threshold_ms: number;
   /** The loop thread's stack, outermost first. */
   stack: ChainFrame[];
+}
+
+/** The blocked loop turned again. */
+export interface LoopUnblockedParams {
+  /** `since` of the matching `loop/blocked`. */
+  since: number;
+  /** How long the loop did not turn. */
+  duration_ms: number;
+  task: number | null;
+  task_name: string | null;
 }
 
 export interface TaskWarning {
   kind: 'exception_never_retrieved' | 'destroyed_pending' | 'blocked_loop' | 'await_cycle';
   task: number | null;
+  /** The task's name when asyncio reported it (the task may be gone). */
+  task_name?: string | null;
   message: string;
   time: number;
 }
 
 export const TASK_KEYS = [
-  'id', 'name', 'state', 'parent', 'group', 'coro', 'created_at', 'chain', 'waiting_on', 'awaited_by', 'exception',
+  'id', 'name', 'state', 'parent', 'group', 'coro', 'created_at', 'chain', 'waiting_on', 'awaited_by', 'cancel',
+  'exception', 'steps', 'busy_ms', 'created', 'first_run', 'finished', 'shielded',
 ] as const satisfies readonly (keyof TaskInfo)[];
 
 export interface Snapshot {
@@ -152,14 +190,15 @@ export interface Snapshot {
   tasks: TaskInfo[];
   /** Recently finished tasks, oldest first, bounded. */
   history: TaskInfo[];
-  // ── Filled in by the full tracker (issue 3). ──
-  /** Await cycles (deadlocks), each a list of task ids. */
-  cycles?: number[][];
-  blocked?: LoopBlocked | null;
-  warnings?: TaskWarning[];
+  /** Await cycles (deadlocks), each a list of task ids in edge order (through awaits and lock holders). */
+  cycles: number[][];
+  /** The loop blocked right now, with its stack sampled at the snapshot, or null. */
+  blocked: LoopBlocked | null;
+  /** Recent warnings, oldest first, bounded. */
+  warnings: TaskWarning[];
 }
 
-export const SNAPSHOT_KEYS = ['version', 'python', 'pid', 'time', 'tasks', 'history'] as const satisfies readonly (keyof Snapshot)[];
+export const SNAPSHOT_KEYS = ['version', 'python', 'pid', 'time', 'tasks', 'cycles', 'blocked', 'warnings', 'history'] as const satisfies readonly (keyof Snapshot)[];
 
 export interface HelloParams {
   token: string;
@@ -363,6 +402,9 @@ export interface RequestMap {
 export interface NotificationMap {
   [Notifications.hello]: HelloParams;
   [Notifications.tasksChanged]: TasksChangedParams;
+  [Notifications.loopBlocked]: LoopBlocked;
+  [Notifications.loopUnblocked]: LoopUnblockedParams;
+  [Notifications.taskWarning]: TaskWarning;
   [Notifications.debugStopped]: StoppedParams;
   [Notifications.debugContinued]: { threadId: number; allThreadsContinued: boolean };
   [Notifications.debugThread]: { reason: 'started' | 'exited'; threadId: number; name: string };

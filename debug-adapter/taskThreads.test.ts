@@ -6,7 +6,8 @@ import { rankTaskThreads, taskIdOfThread, taskThreadId, taskThreadName } from '.
 function task(id: number, extra: Partial<TaskInfo> = {}): TaskInfo {
   return {
     id, name: `t${id}`, state: 'pending', parent: null, group: null, coro: 'c', created_at: null,
-    chain: [], waiting_on: null, awaited_by: [], exception: null, ...extra,
+    chain: [], waiting_on: null, awaited_by: [], exception: null,
+    cancel: null, steps: 0, busy_ms: 0, created: null, first_run: null, finished: null, shielded: false, ...extra,
   };
 }
 

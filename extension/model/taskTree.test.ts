@@ -6,7 +6,8 @@ import { renderTaskTree } from './textTree';
 function task(id: number, name: string, parent: number | null, extra: Partial<TaskInfo> = {}): TaskInfo {
   return {
     id, name, parent, state: 'pending', group: null, coro: `${name}_coro`, created_at: null,
-    chain: [], waiting_on: null, awaited_by: [], exception: null, ...extra,
+    chain: [], waiting_on: null, awaited_by: [], exception: null,
+    cancel: null, steps: 0, busy_ms: 0, created: null, first_run: null, finished: null, shielded: false, ...extra,
   };
 }
 

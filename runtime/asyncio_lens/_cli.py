@@ -1,4 +1,10 @@
-"""Command line: ``python -m asyncio_lens run [--connect HOST:PORT] script.py [args...]``.
+"""Command line: ``python -m asyncio_lens run [options] script.py [args...]``.
+
+Options (see ``USAGE``): ``--connect`` (launch by the adapter), ``--listen`` with
+``--token-file`` and ``--no-wait`` (attach: by default the program waits until the
+debugger attached and sent ``program/start``), ``--snapshot-at``/``--snapshot-on-exit``
+with ``--format tree|json`` and ``--output`` (terminal use), ``--blocked-ms`` and
+``--history``. Without any of them only the task factory is installed.
 
 Also ``run ... -m module [args...]``; ``run`` may be left out when the script is not
 literally called ``run``, and ``--`` ends the options. Exit codes are the program's own;
@@ -15,7 +21,7 @@ import logging
 import os
 import sys
 
-from . import _launch, _server, _snapshot, _tracker
+from . import _agent, _clisnap, _launch, _server, _snapshot, _tracker
 from ._protocol import TOKEN_ENV
 
 __all__ = ["main", "console_main", "parse_args", "UsageError", "USAGE"]
@@ -23,8 +29,8 @@ __all__ = ["main", "console_main", "parse_args", "UsageError", "USAGE"]
 _log = logging.getLogger(__name__)
 
 USAGE = """\
-usage: python -m asyncio_lens run [--connect HOST:PORT] script.py [args ...]
-       python -m asyncio_lens run [--connect HOST:PORT] -m module [args ...]
+usage: python -m asyncio_lens run [options] script.py [args ...]
+       python -m asyncio_lens run [options] -m module [args ...]
 
 Runs the program as plain python would, and records its asyncio tasks.
 
@@ -32,6 +38,21 @@ options:
   --connect HOST:PORT  report to the debug adapter listening on this loopback
                        address (token in $%s); the program starts when
                        the adapter sends program/start
+  --listen HOST:PORT   wait for a debugger to attach on this loopback address
+                       (port 0: any free port); the token is printed to stderr;
+                       the debugger sends hello {token} first, then
+                       program/start
+  --token-file FILE    also write the --listen token (and port) to FILE
+  --no-wait            with --listen: run the program at once, accept later
+  --snapshot-at SECONDS
+                       print a snapshot of the tasks this long after the event
+                       loop starts (repeatable)
+  --snapshot-on-exit   print a snapshot when the program exits
+  --format tree|json   snapshot format (default tree; json: one per line)
+  --output FILE        append snapshots to FILE (default: stderr)
+  --blocked-ms MS      report the event loop as blocked after MS ms without a
+                       turn (default 100; 0: off)
+  --history N          finished tasks kept (default 1000)
   -m module            run a library module as a script
   -h, --help           show this help and exit
 """ % TOKEN_ENV
@@ -43,6 +64,15 @@ class UsageError(Exception):
 
 class Options:
     def __init__(self):
+        self.listen = None
+        self.token_file = None
+        self.no_wait = False
+        self.snapshot_at = []
+        self.snapshot_on_exit = False
+        self.format = "tree"
+        self.output = None
+        self.blocked_ms = None
+        self.history = 1000
         self.connect = None
         self.module = None
         self.script = None
@@ -63,6 +93,22 @@ def parse_args(argv):
         if a == "--":
             i += 1
             break
+        name, eq, inline = a.partition("=")
+        if name in _VALUE_OPTIONS and a.startswith("--"):
+            if eq:
+                value = inline
+            else:
+                i += 1
+                if i >= len(argv):
+                    raise UsageError("%s needs a value" % name)
+                value = argv[i]
+            _VALUE_OPTIONS[name](opts, value)
+            i += 1
+            continue
+        if a in ("--no-wait", "--snapshot-on-exit"):
+            setattr(opts, a[2:].replace("-", "_"), True)
+            i += 1
+            continue
         if a == "--connect" or a.startswith("--connect="):
             if "=" in a:
                 value = a.split("=", 1)[1]
@@ -96,6 +142,54 @@ def parse_args(argv):
     opts.script = argv[i]
     opts.args = argv[i + 1:]
     return opts
+
+
+def _opt_listen(opts, value):
+    try:
+        opts.listen = _server.parse_address(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _opt_float(attr, minimum=0.0, append=False):
+    def set_(opts, value):
+        try:
+            v = float(value)
+        except ValueError:
+            raise UsageError("expected a number of %s, got %r" % (attr.replace("_", " "), value)) from None
+        if not v >= minimum or v != v or v == float("inf"):
+            raise UsageError("%s must be a finite number >= %s" % (attr.replace("_", "-"), minimum))
+        if append:
+            getattr(opts, attr).append(v)
+        else:
+            setattr(opts, attr, v)
+    return set_
+
+
+def _opt_format(opts, value):
+    if value not in ("tree", "json"):
+        raise UsageError("--format must be tree or json")
+    opts.format = value
+
+
+def _opt_history(opts, value):
+    try:
+        opts.history = int(value)
+    except ValueError:
+        raise UsageError("--history needs a whole number") from None
+    if opts.history < 0:
+        raise UsageError("--history needs a whole number >= 0")
+
+
+_VALUE_OPTIONS = {
+    "--listen": _opt_listen,
+    "--token-file": lambda opts, v: setattr(opts, "token_file", v),
+    "--snapshot-at": _opt_float("snapshot_at", append=True),
+    "--format": _opt_format,
+    "--output": lambda opts, v: setattr(opts, "output", v),
+    "--blocked-ms": _opt_float("blocked_ms"),
+    "--history": _opt_history,
+}
 
 
 def _setup_log_file():
@@ -138,8 +232,21 @@ def main(argv=None):
         except _launch.ProgramFailed as failed:  # a SyntaxError, already printed
             _launch.exit_like_python(failed.exc)
 
-    tracker = _tracker.Tracker()
+    if opts.connect is not None and opts.listen is not None:
+        return _fatal("use either --connect or --listen")
+    tracker = _tracker.Tracker(history_size=opts.history)
+    blocked = _agent.threshold_from_env() if opts.blocked_ms is None else opts.blocked_ms / 1000.0
+    agent = _agent.Agent(tracker, _snapshot.Collector(tracker, tracker.history_size), blocked)
+    snapshots = None
+    if opts.snapshot_at or opts.snapshot_on_exit:
+        snapshots = _clisnap.SnapshotWriter(agent, opts.snapshot_at, opts.snapshot_on_exit, opts.format,
+                                            opts.output)
+        tracker.start_recording()
     server = None
+    if opts.listen is not None:
+        server = _listen(opts, tracker, agent)
+        if isinstance(server, int):
+            return server
     if opts.connect is not None:
         if not token:
             return _fatal("--connect needs the one-time token in the environment variable %s" % TOKEN_ENV)
@@ -149,7 +256,8 @@ def main(argv=None):
         except _server.ConnectError as exc:
             return _fatal("cannot connect to the debugger at %s: %s" % (opts.connect_text, exc))
         tracker.start_recording()
-        server = _server.Server(sock, _snapshot.Collector(tracker, tracker.history_size), token)
+        server = _server.Server(sock, agent.collector, token)
+        _attach(server, agent)
         server.start()
         try:
             started = server.wait_for_start()
@@ -167,9 +275,14 @@ def main(argv=None):
     else:
         _fix_orig_argv(argv, [opts.script] + opts.args)
     tracker.install()
+    if server is not None or snapshots is not None or opts.listen is not None:
+        agent.start()
+    if snapshots is not None:
+        agent.enable_timing()
+        snapshots.start()
     # Registered before the program's own handlers, so it runs after them: the last
     # task states are flushed when nothing of the program is left to run.
-    atexit.register(_finish, tracker, server)
+    atexit.register(_finish, tracker, server, agent, snapshots)
     try:
         if opts.module is not None:
             _launch.run_module(opts.module, [opts.module] + opts.args)
@@ -197,12 +310,96 @@ def _fix_orig_argv(own_args, tail):
     sys.orig_argv[:] = head + tail
 
 
-def _finish(tracker, server):
+def _attach(server, agent):
+    server.agent = agent
+    agent.listen(server.post)
+
+
+def _listen(opts, tracker, agent):
+    """--listen: a server once a debugger attached (or, with --no-wait, later); an int
+    exit status on failure."""
+    import secrets
+    import threading
+
+    host, port = opts.listen
+    try:
+        listener = _server.listen(host, port)
+    except _server.ConnectError as exc:
+        return _fatal("cannot listen on %s:%s: %s" % (host, port, exc))
+    token = secrets.token_urlsafe(24)
+    addr = listener.getsockname()
+    where = "%s:%d" % (("[%s]" % addr[0]) if ":" in addr[0] else addr[0], addr[1])
+    if opts.token_file:
+        try:
+            fd = os.open(opts.token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write("%s\n%s\n" % (token, where))
+        except OSError as exc:
+            listener.close()
+            return _fatal("cannot write the token file %s: %s" % (opts.token_file, exc))
+    sys.stderr.write("asyncio-lens: listening on %s; token %s%s\n" % (
+        where, token, "" if opts.no_wait else "; waiting for a debugger to attach"))
+    sys.stderr.flush()
+    tracker.start_recording()
+
+    def accept():
+        sock = _server.accept_with_token(listener, token)
+        listener.close()
+        if sock is None:
+            return None
+        server = _server.Server(sock, agent.collector, token)
+        _attach(server, agent)
+        return server
+
+    if opts.no_wait:
+        def background():
+            server = accept()
+            if server is not None:
+                server.start_requested = True
+                server.start()
+                _late_servers.append(server)
+        threading.Thread(target=background, name="asyncio-lens-listen", daemon=True).start()
+        return None
+    try:
+        server = accept()
+    except KeyboardInterrupt:
+        listener.close()
+        _launch.exit_like_python(KeyboardInterrupt())
+    if server is None:
+        return _fatal("stopped listening before a debugger attached")
+    server.start()
+    try:
+        started = server.wait_for_start()
+    except KeyboardInterrupt:
+        server.close()
+        _launch.exit_like_python(KeyboardInterrupt())
+    if not started:
+        server.close()
+        return _fatal("the debugger closed the connection before the program started")
+    return server
+
+
+_late_servers = []
+
+
+def _finish(tracker, server, agent=None, snapshots=None):
+    if snapshots is not None:
+        snapshots.finish()
+    for late in list(_late_servers):
+        try:
+            late.close()
+        except Exception:  # noqa: BLE001
+            _log.exception("closing the server failed")
     try:
         if server is not None:
             server.close()
     except Exception:  # noqa: BLE001
         _log.exception("closing the server failed")
+    try:
+        if agent is not None:
+            agent.close()
+    except Exception:  # noqa: BLE001
+        _log.exception("closing the agent failed")
     try:
         tracker.close()
     except Exception:  # noqa: BLE001

@@ -4,6 +4,13 @@ The TypeScript file is the definition of the protocol between the debug adapter 
 this runtime. This module repeats its constants, and :func:`describe` returns the same
 JSON as ``describeProtocol()`` there, so that a test on each side can check that the
 two agree.
+
+Connection: with ``--connect HOST:PORT`` the runtime connects to the adapter and sends
+``hello {token, version, pid, python}`` first; the adapter drops a peer whose token
+differs. With ``--listen HOST:PORT`` (attach) the adapter connects to the runtime and
+must send ``hello {token}`` first (the token printed to stderr and written to
+``--token-file``); the runtime drops any peer whose first message is not that, then
+answers with its own ``hello``.
 """
 
 __all__ = [
@@ -22,6 +29,9 @@ __all__ = [
     "SNAPSHOT_KEYS",
     "TASKS_CHANGED_KEYS",
     "TASKS_CANCEL",
+    "LOOP_BLOCKED",
+    "LOOP_UNBLOCKED",
+    "TASK_WARNING",
     "EXCEPTION_FILTERS",
     "describe",
 ]
@@ -64,9 +74,15 @@ REQUESTS = {
 # Notifications sent by the runtime.
 HELLO = "hello"
 TASKS_CHANGED = "tasks/changed"
+LOOP_BLOCKED = "loop/blocked"
+LOOP_UNBLOCKED = "loop/unblocked"
+TASK_WARNING = "task/warning"
 NOTIFICATIONS = {
     "hello": HELLO,
     "tasksChanged": TASKS_CHANGED,
+    "loopBlocked": LOOP_BLOCKED,
+    "loopUnblocked": LOOP_UNBLOCKED,
+    "taskWarning": TASK_WARNING,
     "debugStopped": "debug/stopped",
     "debugContinued": "debug/continued",
     "debugThread": "debug/thread",
@@ -80,10 +96,11 @@ TASK_STATES = ("pending", "running", "done", "cancelled", "failed")
 
 TASK_KEYS = (
     "id", "name", "state", "parent", "group", "coro", "created_at", "chain",
-    "waiting_on", "awaited_by", "exception",
+    "waiting_on", "awaited_by", "cancel", "exception", "steps", "busy_ms", "created",
+    "first_run", "finished", "shielded",
 )
 
-SNAPSHOT_KEYS = ("version", "python", "pid", "time", "tasks", "history")
+SNAPSHOT_KEYS = ("version", "python", "pid", "time", "tasks", "cycles", "blocked", "warnings", "history")
 
 TASKS_CHANGED_KEYS = ("seq", "time", "reset", "tasks", "finished")
 

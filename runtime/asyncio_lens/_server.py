@@ -9,6 +9,15 @@ whose token differs, so a local process that connects to the adapter's port with
 token gets nothing. The runtime removes the token from ``os.environ`` before the program
 runs, so neither the program nor its children can read it.
 
+With ``--listen HOST:PORT`` (attach) the roles are reversed: the runtime listens on
+loopback (:func:`listen`), prints and writes a fresh token, and the *adapter* connects
+and must send ``hello {token}`` as its first message (:func:`accept_with_token`); a peer
+whose first message is anything else is dropped and the runtime keeps listening. Then the
+runtime sends its own ``hello`` and everything goes on as with ``--connect``.
+
+Other threads post ``loop/blocked``, ``loop/unblocked`` and ``task/warning`` with
+:meth:`Server.post`; the server thread sends them within about 50 ms.
+
 Messages (see ``_protocol`` and ``debug-adapter/agentProtocol.ts``):
 
 * ``hello`` {token, version, pid, python} is sent first.
@@ -25,6 +34,8 @@ If the socket drops, the program keeps running; at exit a last ``tasks/changed``
 flushed (when subscribed and something changed) and the socket is closed.
 """
 
+import collections
+import hmac
 import ipaddress
 import logging
 import os
@@ -45,10 +56,11 @@ from ._protocol import (
     TASKS_CHANGED,
     TASKS_SNAPSHOT,
     TASKS_SUBSCRIBE,
+    TASK_WARNING,
 )
 from ._snapshot import Differ, python_version
 
-__all__ = ["ConnectError", "parse_address", "connect", "Server"]
+__all__ = ["ConnectError", "parse_address", "connect", "listen", "accept_with_token", "Server"]
 
 _log = logging.getLogger(__name__)
 
@@ -139,6 +151,75 @@ def connect(host, port, timeout=10.0):
     raise ConnectError(last.strerror or str(last) if last else "no address")
 
 
+def listen(host, port):
+    """A listening socket on a loopback address (``--listen``); ConnectError otherwise."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise ConnectError(str(exc)) from None
+    if not infos or not all(_is_loopback(i[4][0]) for i in infos):
+        raise ConnectError("%s is not a loopback address; --listen accepts only 127.0.0.1, ::1 or localhost" % host)
+    family, type_, proto, _name, addr = infos[0]
+    sock = socket.socket(family, type_, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+        sock.listen(4)
+    except OSError as exc:
+        sock.close()
+        raise ConnectError(exc.strerror or str(exc)) from None
+    return sock
+
+
+def accept_with_token(listener, token, hello_timeout=10.0, stop=None):
+    """Accept peers until one sends ``hello {token}`` first; return its socket.
+
+    With ``--listen`` the debugger connects to the runtime, so the roles of the token
+    are reversed: the *adapter* must send the ``hello`` notification with the token as
+    its first message. A peer that sends anything else, a wrong token, or nothing within
+    *hello_timeout* seconds is dropped, and the runtime keeps listening. Returns None when
+    *stop* (a threading.Event) is set.
+    """
+    listener.settimeout(0.5)
+    while stop is None or not stop.is_set():
+        try:
+            sock, _addr = listener.accept()
+        except socket.timeout:
+            continue
+        except OSError:
+            return None
+        try:
+            sock.settimeout(hello_timeout)
+            parser = _jsonrpc.MessageParser()
+            first = None
+            deadline = time.monotonic() + hello_timeout
+            while first is None and time.monotonic() < deadline:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                msgs = parser.feed(data)
+                if msgs:
+                    first = msgs[0]
+            params = first.get("params") if isinstance(first, dict) else None
+            got = params.get("token") if isinstance(params, dict) else None
+            if (isinstance(first, dict) and first.get("method") == HELLO and isinstance(got, str)
+                    and hmac.compare_digest(got.encode("utf-8"), token.encode("utf-8"))):
+                sock.settimeout(_SEND_TIMEOUT)
+                try:
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                except OSError:
+                    pass
+                return sock
+            _log.warning("dropped a peer without the token")
+        except (OSError, FramingError, ValueError, AttributeError):
+            pass
+        try:
+            sock.close()
+        except OSError:
+            pass
+    return None
+
+
 def _thread_count():
     """Threads in this process, counted the way CPython's fork warning counts them."""
     try:
@@ -175,6 +256,9 @@ class Server:
             PROGRAM_START: self._program_start,
         }
         self._fork_filter = None
+        # Notifications posted by other threads (watchdog, warnings): sent by _run.
+        self.agent = None
+        self._posted = collections.deque(maxlen=10000)
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(before=self._before_fork, after_in_child=self._after_fork_in_child)
 
@@ -188,6 +272,19 @@ class Server:
         self._thread = threading.Thread(target=self._run, name="asyncio-lens-server", daemon=True)
         self._thread.start()
         return ok
+
+    def post(self, method, params):
+        """Queue a notification; the server thread sends it within ~50 ms (any thread)."""
+        self._posted.append((method, params))
+
+    def _flush_posted(self):
+        agent = self.agent
+        if agent is not None:
+            for w in agent.drain_warnings():
+                self._posted.append((TASK_WARNING, w))
+        while self._posted and not self.conn.closed:
+            method, params = self._posted.popleft()
+            self.conn.send(_jsonrpc.notification(method, params))
 
     def wait_for_start(self):
         """Block until ``program/start``; False if the connection ended first."""
@@ -207,6 +304,8 @@ class Server:
                 except OSError:
                     pass
                 self._tick(final=True)
+            if not self.conn.closed:
+                self._flush_posted()
         except Exception:  # noqa: BLE001
             _log.exception("final flush failed")
         self.conn.close()
@@ -223,7 +322,8 @@ class Server:
         if sys.version_info < (3, 12) or self._pid != os.getpid():
             return
         t = self._thread
-        if t is None or not t.is_alive() or _thread_count() > 2:
+        ours = self.agent.thread_count() if self.agent is not None else 0
+        if t is None or not t.is_alive() or _thread_count() > 2 + ours:
             return
         try:
             warnings.filterwarnings(
@@ -261,7 +361,7 @@ class Server:
     def _run(self):
         try:
             while not self.conn.closed and not self._stopping:
-                timeout = 0.5
+                timeout = 0.5 if self.agent is None else 0.05
                 if self._interval is not None:
                     timeout = min(timeout, max(0.0, self._next_tick - time.monotonic()))
                 try:
@@ -278,6 +378,7 @@ class Server:
                         self._handle(msg)
                 if self._interval is not None and time.monotonic() >= self._next_tick:
                     self._tick()
+                self._flush_posted()
         except FramingError as exc:
             _log.error("bad framing from the debugger: %s", exc)
         except Exception:  # noqa: BLE001 - contain every agent fault
@@ -342,6 +443,8 @@ class Server:
         interval = params.get("intervalMs", DEFAULT_INTERVAL_MS)
         if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not interval >= 0:
             raise _ParamsError("intervalMs must be a non-negative number")
+        if self.agent is not None:
+            self.agent.enable_timing()
         with self._lock:
             self.collector.tracker.start_recording()
             self._interval = max(float(interval), MIN_INTERVAL_MS) / 1000.0
@@ -350,6 +453,8 @@ class Server:
         return {}
 
     def _snapshot(self, params):
+        if self.agent is not None:
+            self.agent.enable_timing()
         with self._lock:
             live, finished = self.collector.collect()
             if self._interval is not None:

@@ -18,14 +18,15 @@ import collections
 import gc
 import os
 import sys
+import threading
 import time
 import types
 import weakref
 from asyncio import tasks as _tasks
 
-from . import _tracker
+from . import _cancel, _graph, _tracker, _waits
 from ._protocol import PROTOCOL_VERSION
-from ._tracker import FINISHED_REPORTED, describe_exception, task_id
+from ._tracker import FINISHED_REPORTED, epoch, task_id
 
 __all__ = ["Collector", "Differ", "walk_chain", "python_version"]
 
@@ -45,74 +46,8 @@ def python_version():
     return "%d.%d.%d" % sys.version_info[:3]
 
 
-# -- what a task waits on -------------------------------------------------------------
-# id(code) -> kind. Keyed by id: hashing a code object hashes all its fields. The code
-# objects are kept in _WAIT_CODE_OBJECTS, so their ids stay theirs.
-_WAIT_CODES = {}
-_WAIT_CODE_OBJECTS = []
-
-
-def _register(kind, obj, attr=None):
-    try:
-        fn = getattr(obj, attr) if attr else obj
-        code = fn.__code__
-    except AttributeError:
-        return
-    _WAIT_CODES[id(code)] = kind
-    _WAIT_CODE_OBJECTS.append(code)
-
-
-_register("sleep", asyncio, "sleep")
-for _attr, _kind in (("get", "queue.get"), ("put", "queue.put"), ("join", "queue.join")):
-    _register(_kind, asyncio.Queue, _attr)
-_register("lock", asyncio.Lock, "acquire")
-_register("semaphore", asyncio.Semaphore, "acquire")
-_register("event", asyncio.Event, "wait")
-_register("condition", asyncio.Condition, "wait")
-_register("condition", asyncio.Condition, "wait_for")
-if hasattr(asyncio, "Barrier"):
-    _register("barrier", asyncio.Barrier, "wait")
-if hasattr(asyncio, "TaskGroup"):
-    _register("taskgroup", asyncio.TaskGroup, "__aexit__")
-    _register("taskgroup", asyncio.TaskGroup, "_aexit")
-_register("wait_for", _tasks, "wait_for")
-_register("wait", _tasks, "wait")
-_register("wait", _tasks, "_wait")
-_register("thread", asyncio, "to_thread")
-_register("stream.read", asyncio.StreamReader, "_wait_for_data")
-_register("stream.drain", asyncio.StreamWriter, "drain")
-# Kinds that win over a more inner asyncio frame (Queue.join waits on an Event).
-_OVERRIDING = {"queue.join"}
-
-
 def _suspended(obj, frame):
-    """True if the frame of coroutine/generator *obj* is suspended (safe to read locals)."""
-    try:
-        if _PY311:
-            if type(obj) is _CoroutineType:
-                return obj.cr_suspended
-            if type(obj) is _GeneratorType:
-                return obj.gi_suspended
-        if type(obj) is _CoroutineType:
-            running = obj.cr_running
-        elif type(obj) is _GeneratorType:
-            running = obj.gi_running
-        elif type(obj) is _AsyncGenType:
-            running = obj.ag_running
-        else:
-            return False
-        return not running and frame.f_lasti >= 0
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def _local(obj, frame, name):
-    if not _suspended(obj, frame):
-        return None
-    try:
-        return frame.f_locals.get(name)
-    except Exception:  # noqa: BLE001
-        return None
+    return _waits._suspended(obj, frame)
 
 
 def _unwrap(obj):
@@ -168,7 +103,8 @@ def _entry(obj, frame):
     if not isinstance(name, str):
         name = code.co_name
     entry = {"name": name, "file": code.co_filename, "line": line}
-    hit = (code, entry, (name, code.co_filename, line))
+    hidden = code.co_filename.startswith(_tracker._RUNTIME_DIR)  # the agent's own wrappers
+    hit = (code, None if hidden else entry, (name, code.co_filename, line))
     if len(_entries) > 50000:
         _entries.clear()
     _entries[k] = hit
@@ -183,150 +119,14 @@ def _chain_json(links):
     keys = []
     for obj, frame in links:
         _code, entry, key = _entry(obj, frame)
-        chain.append(entry)
-        keys.append(key)
+        if entry is not None:
+            chain.append(entry)
+            keys.append(key)
     return chain, tuple(keys)
 
 
-def _plural(n, word):
-    return "%d %s%s" % (n, word, "" if n == 1 else "s")
-
-
-def _primitive_detail(kind, prim):
-    """A short, stable description of the primitive waited on (no counts that change
-    while the task waits, so that a task's info changes only when its wait does)."""
-    if prim is None:
-        return ""
-    try:
-        name = type(prim).__name__
-        if kind.startswith("queue."):
-            maxsize = prim.maxsize
-            return "%s (maxsize %d)" % (name, maxsize) if maxsize > 0 else name
-        if kind == "barrier":
-            return "%s (%d parties)" % (name, prim.parties)
-        return name
-    except Exception:  # noqa: BLE001
-        return type(prim).__name__
-
-
-def _tasks_in(objs, limit=10000):
-    out = []
-    try:
-        for o in list(objs)[:limit]:
-            if isinstance(o, _Task):
-                tid = task_id(o)
-                if tid is not None:
-                    out.append(tid)
-    except Exception:  # noqa: BLE001
-        pass
-    return out
-
-
-def _gather_children(fut, depth=0):
-    out = []
-    try:
-        children = list(fut._children)
-    except Exception:  # noqa: BLE001
-        return out
-    for c in children:
-        if isinstance(c, _Task):
-            tid = task_id(c)
-            if tid is not None:
-                out.append(tid)
-        elif depth < 20 and _GatheringFuture is not None and isinstance(c, _GatheringFuture):
-            out.extend(_gather_children(c, depth + 1))
-    return out
-
-
-def _is_thread_future(fut):
-    try:
-        for cb, _ctx in fut._callbacks or ():
-            if getattr(cb, "__qualname__", "").startswith("_chain_future."):
-                return True
-    except Exception:  # noqa: BLE001
-        pass
-    return False
-
-
-def _classify(task, links, fut):
-    """(waiting_on dict, comparison key) for a suspended task."""
-    kind = None
-    frame_obj = frame = None
-    # The innermost run of asyncio frames names the primitive.
-    for obj, f in reversed(links):
-        code = f.f_code
-        if not _tracker.is_internal_code(code):
-            break
-        k = _WAIT_CODES.get(id(code))
-        if k is not None and (kind is None or k in _OVERRIDING):
-            kind, frame_obj, frame = k, obj, f
-    detail = ""
-    tids = []
-    key_detail = None
-    if kind == "sleep":
-        h = _local(frame_obj, frame, "h")
-        if h is not None:
-            try:
-                when = h.when()
-                detail = "%.1f s left" % max(0.0, when - h._loop.time())
-                key_detail = when
-            except Exception:  # noqa: BLE001
-                pass
-    elif kind == "taskgroup":
-        tg = _local(frame_obj, frame, "self")
-        if tg is not None:
-            tids = sorted(_tasks_in(getattr(tg, "_tasks", ())))
-            detail = "TaskGroup (%s)" % _plural(len(tids), "task")
-    elif kind == "wait_for":
-        inner = _local(frame_obj, frame, "fut")
-        if isinstance(inner, _Task):
-            tids = _tasks_in([inner])
-        elif isinstance(fut, _Task):
-            tids = _tasks_in([fut])
-        timeout = _local(frame_obj, frame, "timeout")
-        detail = "wait_for(timeout=%s)" % (timeout,) if isinstance(timeout, (int, float)) else "wait_for"
-    elif kind == "wait":
-        fs = _local(frame_obj, frame, "fs")
-        if fs is not None:
-            tids = sorted(_tasks_in(fs))
-        detail = "wait (%s)" % _plural(len(tids), "task")
-    elif kind == "thread":
-        detail = "to_thread"
-    elif kind in ("stream.read", "stream.drain"):
-        detail = "StreamReader" if kind == "stream.read" else "StreamWriter"
-    elif kind is not None:
-        detail = _primitive_detail(kind, _local(frame_obj, frame, "self"))
-    elif fut is None:
-        kind = "runnable"
-    elif isinstance(fut, _Task):
-        kind = "task"
-        tids = _tasks_in([fut])
-        detail = "Task %r" % (_safe_name(fut),)
-    elif _GatheringFuture is not None and isinstance(fut, _GatheringFuture):
-        kind = "gather"
-        tids = _gather_children(fut)
-        try:
-            ndone = sum(1 for c in list(fut._children) if c.done())
-            detail = "gather (%s, %d done)" % (_plural(len(fut._children), "awaitable"), ndone)
-        except Exception:  # noqa: BLE001
-            detail = "gather"
-    elif _is_thread_future(fut):
-        kind = "thread"
-        detail = "run_in_executor"
-    else:
-        kind = "future"
-        detail = type(fut).__name__
-    waiting = {"kind": kind, "detail": detail, "tasks": tids}
-    key = (kind, detail if key_detail is None else key_detail, tuple(tids))
-    return waiting, key
-
-
 def _safe_name(task):
-    try:
-        name = task.get_name()
-        return name if isinstance(name, str) else str(name)
-    except Exception:  # noqa: BLE001
-        return ""
+    return _waits.safe_name(task)
 
 
 def _registry():
@@ -360,9 +160,27 @@ def _current_tasks(tasks):
     return current
 
 
+def _finished_figures(task):
+    created, first, steps, busy, last = _tracker.timing(task)
+    return created, first, steps, busy, last
+
+
+def _figures(info, timing_):
+    created, first, steps, busy, last = timing_
+    info["steps"] = steps
+    info["busy_ms"] = round(busy * 1000.0, 3)
+    info["created"] = epoch(created)
+    info["first_run"] = epoch(first)
+    return last
+
+
 def finished_info_from_task(task):
     state, exc = _tracker._final_state(task)
-    return _info(task, state, exc, [], None)
+    info = _info(task, state, exc, [], None)
+    last = _figures(info, _tracker.timing(task))
+    info["cancel"] = _cancel.cancel_json(_cancel.cancel_record(task), task, in_group_exit=True)
+    info["finished"] = epoch(last)
+    return info
 
 
 def _static_info(task):
@@ -378,6 +196,7 @@ def _static_info(task):
 
 def _info(task, state, exc, chain, waiting, static=None):
     tid, parent, group, coro, created_at = static or _static_info(task)
+    # Keys in the order of _protocol.TASK_KEYS.
     return {
         "id": tid,
         "name": _safe_name(task),
@@ -389,25 +208,49 @@ def _info(task, state, exc, chain, waiting, static=None):
         "chain": chain,
         "waiting_on": waiting,
         "awaited_by": [],
+        "cancel": None,
         "exception": exc,
+        "steps": 0,
+        "busy_ms": 0.0,
+        "created": None,
+        "first_run": None,
+        "finished": None,
+        "shielded": False,
     }
 
 
 def _info_from_death(rec):
-    tid, name, state, parent, group, coro, site, exc = rec
-    return {
+    tid, name, state, parent, group, coro, site, exc, timing_, cancel_rec = rec
+    info = {
         "id": tid, "name": name, "state": state, "parent": parent, "group": group,
         "coro": coro or "", "created_at": _tracker.resolve_site(site), "chain": [], "waiting_on": None,
-        "awaited_by": [], "exception": exc,
+        "awaited_by": [], "cancel": _cancel.cancel_json(cancel_rec, None, in_group_exit=True),
+        "exception": exc, "steps": 0, "busy_ms": 0.0, "created": None, "first_run": None,
+        "finished": None, "shielded": False,
     }
+    info["finished"] = epoch(_figures(info, timing_))
+    return info
 
 
 def _by_id(info):
     return info["id"]
 
 
-# Waits whose task list changes while the task stays suspended on the same future.
-_DYNAMIC_KINDS = frozenset(("gather", "taskgroup", "wait", "wait_for"))
+_TG_AEXIT_CODES = frozenset(
+    id(getattr(getattr(asyncio, "TaskGroup", None), a, None).__code__)
+    for a in ("__aexit__", "_aexit") if getattr(getattr(asyncio, "TaskGroup", None), a, None) is not None)
+
+
+def _in_group_exit(links):
+    for _obj, f in links:
+        if id(f.f_code) in _TG_AEXIT_CODES:
+            return True
+    return False
+
+
+def _cancel_version(task):
+    rec = getattr(task, "_lens_cancel", None)
+    return None if rec is None else (rec[1], rec[6])
 
 
 class Collector:
@@ -415,25 +258,42 @@ class Collector:
 
     A task still suspended on the same future object as at the previous collection has
     not moved (a task suspends only on a pending future, and must wait for it to finish
-    before it can move), so its info is reused instead of walking its chain again. The
-    cache holds a weak reference to that future, and plain data otherwise.
+    before it can move), so its info is reused instead of walking its chain again,
+    unless a cancel request or an ``asyncio.timeout`` changed meanwhile. The cache holds
+    a weak reference to that future, and plain data otherwise.
+
+    ``watchdog`` and ``warnings`` (set by whoever wires the agent) give the snapshot's
+    ``blocked`` and ``warnings``.
     """
 
     def __init__(self, tracker, history_size=1000):
         self.tracker = tracker
         self.history = collections.deque(maxlen=history_size)
+        self.watchdog = None
+        self.warnings = None
+        self.cycles = []
+        self._cycle_keys = set()
+        self._lock = threading.RLock()
         # task id -> [static info, weakref to the future waited on, name, info, base key,
-        # dynamic, key, awaited_by key] for the tasks live at the last collection.
+        # dynamic, key, awaited_by key, reuse stamp] for the tasks live at the last collection.
         self._cache = {}
 
     def collect(self, yield_gil=True):
-        """Return (live, finished): live is a list of (info, key), finished of infos."""
+        """Return (live, finished): live is a list of (info, key), finished of infos.
+
+        Thread-safe: collections from several threads take turns."""
+        with self._lock:
+            return self._collect(yield_gil)
+
+    def _collect(self, yield_gil):
         all_tasks = _registry()
         current = _current_tasks(all_tasks)
+        ctx = _waits.Context(current.keys())
         live = []
         finished = []
         finished_ids = set()
         old_cache, new_cache = self._cache, {}
+        names = {}
         for i, t in enumerate(all_tasks):
             if yield_gil and i and i % _YIELD_EVERY == 0:
                 time.sleep(1e-4)  # lets the loop's thread take the GIL
@@ -455,26 +315,27 @@ class Collector:
                         pass
                 tid = getattr(t, "_lens_id", None)
                 cached = old_cache.get(tid) if tid is not None else None
-                entry = self._live_entry(t, current.get(t._loop), cached)
-                new_cache[entry[3]["id"]] = entry
+                entry = self._live_entry(t, current.get(t._loop), cached, ctx, old_cache)
+                info = entry[3]
+                new_cache[info["id"]] = entry
+                names[info["id"]] = info["name"]
                 live.append(entry)
             except Exception:  # noqa: BLE001 - a task mutating under us, or an odd subclass
                 self.tracker._fault("snapshot")
         del all_tasks
         self._cache = new_cache
-        # awaited_by: inverted "waits on" edges. Kept in the cached info dicts, replaced
-        # only when they change (fewer allocations: the GC's pauses are the main cost).
-        awaited = {}
+        # Lock holders' names were unknown while classifying: fill them in now.
         for entry in live:
             waiting = entry[3]["waiting_on"]
-            if waiting and waiting["tasks"]:
-                me = entry[3]["id"]
-                for tid in waiting["tasks"]:
-                    lst = awaited.get(tid)
-                    if lst is None:
-                        awaited[tid] = [me]
-                    elif me not in lst:
-                        lst.append(me)
+            if waiting is not None and waiting.get("holder") is not None:
+                hname = names.get(waiting["holder"])
+                if hname is not None:
+                    waiting["detail"] = "held by %r" % hname
+        # awaited_by: inverted "waits on" edges. Kept in the cached info dicts, replaced
+        # only when they change (fewer allocations: the GC's pauses are the main cost).
+        infos = [entry[3] for entry in live]
+        awaited = _graph.awaited_by(infos)
+        shielded = ctx.shielded
         result = []
         for entry in live:
             info = entry[3]
@@ -484,54 +345,86 @@ class Collector:
                 if info["awaited_by"]:
                     info["awaited_by"] = []
             else:
-                ab.sort()
                 ab_key = tuple(ab)
                 if info["awaited_by"] != ab:
                     info["awaited_by"] = ab
+            sh = info["id"] in shielded
+            if info["shielded"] != sh:
+                info["shielded"] = sh
+            ab_key = (ab_key, sh)
             if entry[7] != ab_key or entry[6] is None:
                 entry[6] = (entry[4], ab_key)
                 entry[7] = ab_key
             result.append((info, entry[6]))
+        self.cycles = _graph.find_cycles(infos)
+        self._note_cycles(names)
         deaths = [_info_from_death(r) for r in self.tracker.drain_deaths()]
         deaths = [d for d in deaths if d["id"] not in finished_ids]
         finished = deaths + finished
         self.history.extend(finished)
         return result, finished
 
-    def _live_entry(self, task, current, cached):
+    def _note_cycles(self, names):
+        keys = set()
+        for cyc in self.cycles:
+            key = tuple(sorted(cyc))
+            keys.add(key)
+            if key not in self._cycle_keys and self.warnings is not None:
+                desc = " -> ".join("%r" % names.get(t, t) for t in cyc + cyc[:1])
+                self.warnings.add("await_cycle", cyc[0], "await cycle (deadlock): %s" % desc)
+        self._cycle_keys = keys
+
+    def _live_entry(self, task, current, cached, ctx, old_cache):
         static = cached[0] if cached is not None else _static_info(task)
         name = _safe_name(task)
         if task is current:
             info = _info(task, "running", None, [], None, static)
-            return [static, None, name, info, ("running", name), False, None, None]
+            info["name"] = name
+            _figures(info, _tracker.timing(task))
+            info["cancel"] = _cancel.cancel_json(_cancel.cancel_record(task), task, in_group_exit=True)
+            stamp = (_cancel_version(task), getattr(task, "_lens_steps", 0))
+            return [static, None, name, info, ("running", name, stamp), False, None, None, stamp]
         fut = task._fut_waiter
+        stamp = (_cancel_version(task), ctx.timeout_of(task))
         if (cached is not None and fut is not None and not cached[5] and cached[2] == name
-                and cached[1] is not None and cached[1]() is fut):
+                and cached[8] == stamp and cached[1] is not None and cached[1]() is fut):
             return cached
         links = walk_chain(task._coro)
-        waiting, wkey = _classify(task, links, fut)
+        waiting, wkey = _waits.classify(task, links, fut, ctx)
         chain, ckey = _chain_json(links)
+        in_exit = _in_group_exit(links)
         del links
         info = _info(task, "pending", None, chain, waiting, static)
         info["name"] = name
+        _figures(info, _tracker.timing(task))
+        info["cancel"] = cancel = _cancel.cancel_json(_cancel.cancel_record(task), task, in_exit)
         ref = None
         if fut is not None:
             try:
                 ref = weakref.ref(fut)
             except TypeError:
                 ref = None
-        return [static, ref, name, info, ("pending", name, wkey, ckey), waiting["kind"] in _DYNAMIC_KINDS,
-                None, None]
+        ckey2 = None if cancel is None else (cancel["count"], cancel["requested"], cancel["via"])
+        return [static, ref, name, info, ("pending", name, wkey, ckey, ckey2, info["steps"]),
+                waiting["kind"] in _waits.DYNAMIC_KINDS, None, None, stamp]
 
     def snapshot(self, live=None):
+        with self._lock:
+            return self._snapshot(live)
+
+    def _snapshot(self, live):
         if live is None:
             live, _finished = self.collect()
+        wd = self.watchdog
         return {
             "version": PROTOCOL_VERSION,
             "python": python_version(),
             "pid": os.getpid(),
             "time": time.time(),
             "tasks": sorted((info for info, _key in live), key=_by_id),
+            "cycles": [list(c) for c in self.cycles],
+            "blocked": wd.current() if wd is not None else None,
+            "warnings": self.warnings.snapshot() if self.warnings is not None else [],
             "history": list(self.history),
         }
 

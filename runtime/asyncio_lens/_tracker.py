@@ -28,9 +28,12 @@ import logging
 import os
 import sys
 import threading
+import time
 import weakref
 from asyncio import base_events as _base_events
 from asyncio import tasks as _tasks
+
+from . import _cancel as _cancel_mod
 
 __all__ = [
     "LensTask",
@@ -41,6 +44,8 @@ __all__ = [
     "is_internal_code",
     "resolve_site",
     "FINISHED_REPORTED",
+    "epoch",
+    "timing",
 ]
 
 _log = logging.getLogger(__name__)
@@ -51,6 +56,15 @@ _task_del = _Task.__del__
 _new = _Task.__new__
 _current_task = _tasks.current_task
 _getframe = sys._getframe
+
+#: The tracker's clock (seconds, monotonic); :func:`epoch` converts to epoch seconds.
+_clock = time.perf_counter
+_EPOCH_OFFSET = time.time() - time.perf_counter()
+
+
+def epoch(t):
+    """Epoch seconds for a time of the tracker's clock (None stays None)."""
+    return None if t is None else round(t + _EPOCH_OFFSET, 6)
 
 _ASYNCIO_DIR = os.path.dirname(os.path.abspath(asyncio.__file__)) + os.sep
 _RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -157,6 +171,22 @@ def describe_exception(exc, limit=500):
     return text
 
 
+def timing(task):
+    """(created, first run, steps, busy seconds, end of last step) in the tracker's clock.
+
+    Steps and busy time are counted by ``_timing`` (per loop callback that steps the
+    task); a task made outside our factory has only what could be attached to it.
+    """
+    try:
+        steps = task._lens_steps
+    except AttributeError:
+        steps = 0
+    created = getattr(task, "_lens_created", None)
+    if not steps:
+        return (created, None, 0, 0.0, None)
+    return (created, task._lens_first, steps, task._lens_busy, task._lens_last)
+
+
 def _final_state(task):
     """(state, exception text) of a done task, without marking its exception retrieved."""
     if task.cancelled():
@@ -185,7 +215,27 @@ def _coro_name(coro):
 class LensTask(_Task):
     """``asyncio.Task`` that carries the tracker's data in slots."""
 
-    __slots__ = ("_lens_id", "_lens_parent", "_lens_group", "_lens_site", "_lens_seen", "_lens_coro")
+    __slots__ = ("_lens_id", "_lens_parent", "_lens_group", "_lens_site", "_lens_seen", "_lens_coro",
+                 "_lens_created", "_lens_steps", "_lens_busy", "_lens_first", "_lens_last", "_lens_cancel")
+
+    # Every cancel request passes here, also a cascade from a parent task or a
+    # TaskGroup/gather/timeout: the C Task looks ``cancel`` up as a method.
+    def cancel(self, msg=None, _cancel=_Task.cancel):
+        if self._state == "PENDING":
+            try:
+                _cancel_mod.record_cancel(self, msg)
+            except BaseException:  # noqa: BLE001 - never fail the program's cancel()
+                pass
+        return _cancel(self, msg)
+
+    if hasattr(_Task, "uncancel"):
+        def uncancel(self, _uncancel=_Task.uncancel):
+            n = _uncancel(self)
+            try:
+                _cancel_mod.record_uncancel(self)
+            except BaseException:  # noqa: BLE001
+                pass
+            return n
 
     if _SET_NAME_NONE_BUG:
         def set_name(self, value, _set_name=_Task.set_name):
@@ -228,7 +278,7 @@ class RecordingLensTask(LensTask):
                     deaths.append((
                         tid, self.get_name(), state, self._lens_parent, self._lens_group,
                         self._lens_coro if coro is None else _getattr(coro, "__qualname__", ""),
-                        self._lens_site, exc,
+                        self._lens_site, exc, timing(self), _cancel_mod.cancel_record(self),
                     ))
         except BaseException:  # noqa: BLE001 - never let the agent fail in a finalizer
             pass
@@ -313,6 +363,7 @@ def _make_factory(tracker):
     ids = _ids
     internal_files = _internal_files
     tg_create_code = _TG_CREATE_CODE
+    clock = _clock
 
     def asyncio_lens_task_factory(loop, coro, **kwargs):
         # The hot path: one call per task. No done-callback, no frame locals (except
@@ -323,6 +374,9 @@ def _make_factory(tracker):
             task._lens_id = next(ids)
             task._lens_seen = 0
             task._lens_coro = None
+            task._lens_steps = 0
+            task._lens_cancel = None
+            task._lens_created = clock()
             try:
                 parent = _current_task(loop)
                 if parent is None:
@@ -360,7 +414,14 @@ def _make_factory(tracker):
                 tracker._fault("factory")
             try:
                 if user_factory is not None:
+                    t0 = clock()
                     _task_init(task, coro, loop=loop, eager_start=True, **kwargs)
+                    if task._lens_steps == 0:  # the eager first step ran inside __init__
+                        t1 = clock()
+                        task._lens_first = t0
+                        task._lens_busy = t1 - t0
+                        task._lens_last = t1
+                        task._lens_steps = 1
                 elif kwargs:
                     _task_init(task, coro, loop=loop, **kwargs)
                 else:
@@ -377,9 +438,12 @@ def _make_factory(tracker):
         except Exception:  # noqa: BLE001
             parent = group = site = None
             tracker._fault("factory")
+        created = _clock()
         task = user_factory(loop, coro, **kwargs)
         try:
             _assign_id(task)
+            if getattr(task, "_lens_created", None) is None:
+                task._lens_created = created
             task._lens_parent = None if parent is None else _assign_id(parent)
             task._lens_group = group
             task._lens_site = site
@@ -477,8 +541,9 @@ class Tracker:
     def drain_deaths(self):
         """Final states recorded since the last call, oldest first.
 
-        Tuples (id, name, state, parent, group, coro name, site, exception text) where
-        state is a TaskState.
+        Tuples (id, name, state, parent, group, coro name, site, exception text, timing,
+        cancel record) where state is a TaskState (see :func:`timing` and
+        ``_cancel.cancel_record``).
         """
         deaths = _deaths
         out = []

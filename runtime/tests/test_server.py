@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from asyncio_lens import _jsonrpc
+from asyncio_lens._protocol import SNAPSHOT_KEYS
 from conftest import PROGRAMS, TIMEOUT, TaskView, env_for_runtime, marker_line, run_lens
 
 HAS_TG = sys.version_info >= (3, 11)
@@ -60,7 +61,7 @@ def test_full_session_with_task_tree(adapter):
     assert sorted(first["params"]) == ["finished", "reset", "seq", "tasks", "time"]
 
     snap = adapter.request("tasks/snapshot")["result"]
-    assert sorted(snap) == ["history", "pid", "python", "tasks", "time", "version"]
+    assert sorted(snap) == sorted(SNAPSHOT_KEYS)
     assert snap["version"] == 1 and snap["pid"] == adapter.proc.pid and snap["python"] == PY
     tasks = {t["name"]: t for t in snap["tasks"]}
     main = [t for t in snap["tasks"] if t["coro"] == "main"]

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from asyncio_lens._protocol import SNAPSHOT_KEYS, TASK_KEYS, TASK_STATES
+from asyncio_lens._agent import Agent
 from asyncio_lens._snapshot import Collector, Differ
 from asyncio_lens._tracker import Tracker, task_id
 
@@ -19,7 +20,11 @@ def collector():
     tr = Tracker()
     tr.install()
     tr.start_recording()
-    yield Collector(tr)
+    agent = Agent(tr, Collector(tr), blocked_threshold=0)  # lock owners, warnings, timing
+    agent.start()
+    agent.enable_timing()
+    yield agent.collector
+    agent.close()
     tr.close()
 
 
@@ -155,13 +160,15 @@ def test_waiting_on_kinds_chain_and_awaited_by(collector):
     assert s["created_at"]["file"] == __file__
 
     assert by_name(snap, "getter")["waiting_on"]["kind"] == "queue.get"
-    assert by_name(snap, "getter")["waiting_on"]["detail"] == "Queue"
+    assert by_name(snap, "getter")["waiting_on"]["detail"] == "0/\u221e"
     assert by_name(snap, "putter")["waiting_on"]["kind"] == "queue.put"
-    assert by_name(snap, "putter")["waiting_on"]["detail"] == "Queue (maxsize 1)"
+    assert by_name(snap, "putter")["waiting_on"]["detail"] == "1/1"
     assert by_name(snap, "locker")["waiting_on"]["kind"] == "lock"
-    assert by_name(snap, "locker")["waiting_on"]["detail"] == "Lock"
+    assert by_name(snap, "locker")["waiting_on"]["detail"] == "held by %r" % me.get_name()
+    assert by_name(snap, "locker")["waiting_on"]["holder"] == task_id(me)
     assert by_name(snap, "event")["waiting_on"]["kind"] == "event"
     assert by_name(snap, "future")["waiting_on"] == {"kind": "future", "detail": "Future", "tasks": []}
+    assert by_name(snap, "event")["waiting_on"]["detail"] == "not set"
     assert by_name(snap, "threaded")["waiting_on"]["kind"] == "thread"
 
     aw = by_name(snap, "awaiter")
@@ -216,7 +223,7 @@ def test_runnable_task(collector):
     snap, me = asyncio.run(main())
     t = by_name(snap, "not-started")
     assert t["state"] == "pending"
-    assert t["waiting_on"] == {"kind": "runnable", "detail": "", "tasks": []}
+    assert t["waiting_on"] == {"kind": "runnable", "detail": "ready to run", "tasks": []}
     assert t["chain"][0]["name"].endswith("later")
     assert by_name(snap, me.get_name())["state"] == "running"
 
@@ -235,7 +242,7 @@ def test_wait_for_before_312(collector):
     snap = asyncio.run(main())
     wf = by_name(snap, "wf")
     assert wf["waiting_on"]["kind"] == "wait_for"
-    assert wf["waiting_on"]["detail"] == "wait_for(timeout=60)"
+    assert wf["waiting_on"]["detail"].endswith("timeout 60.0 s")
     inner = [t for t in snap["tasks"] if t["id"] in wf["waiting_on"]["tasks"]]
     assert len(inner) == 1 and inner[0]["waiting_on"]["kind"] == "event"
     assert inner[0]["awaited_by"] == [wf["id"]]
@@ -440,7 +447,8 @@ def test_cached_infos_follow_the_tasks(collector):
         expected = lines["get"] if n % 2 == 0 else lines["wait"]
         assert mv["chain"][0]["line"] == expected, n
         assert mv["waiting_on"]["kind"] == ("queue.get" if n % 2 == 0 else "event")
-    keys = [[k for i, k in c[0] if i["name"] == "mover"][0] for c in seen[:6]]
+    # The key without the step count (which grows with every move) names the place.
+    keys = [[k[0][:-1] for i, k in c[0] if i["name"] == "mover"][0] for c in seen[:6]]
     assert keys[0] == keys[2] == keys[4] and keys[1] == keys[3] == keys[5] and keys[0] != keys[1]
     before, after = info(seen[0], "grouped"), info(seen[6], "grouped")
     assert len(before["waiting_on"]["tasks"]) == 2

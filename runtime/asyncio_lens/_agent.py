@@ -1,0 +1,112 @@
+"""Wires the parts of the tracker that a consumer needs, and takes them down again.
+
+:class:`Agent` installs, on top of an installed :class:`~._tracker.Tracker`: step
+timing (``_timing``), lock owners (``_locks``), asyncio's task warnings
+(``_taskwarnings``) and, when asked, the blocked-loop watchdog (``_watchdog``), and
+(from :meth:`Agent.enable_timing`, once a consumer reads tasks) step timing, and
+gives the :class:`~._snapshot.Collector` its ``watchdog`` and ``warnings``. Events
+(``loop/blocked``, ``loop/unblocked``, ``task/warning``) go to listeners registered with
+:meth:`Agent.listen` as ``fn(method, params)``, called on the agent's threads.
+"""
+
+import logging
+import os
+
+from . import _locks, _timing, _uvloop
+from ._protocol import LOOP_UNBLOCKED
+from ._snapshot import Collector
+from ._taskwarnings import Warnings
+from ._watchdog import DEFAULT_THRESHOLD, Watchdog
+
+__all__ = ["Agent", "threshold_from_env"]
+
+_log = logging.getLogger(__name__)
+
+
+def threshold_from_env(default=DEFAULT_THRESHOLD):
+    """Seconds from ``ASYNCIO_LENS_BLOCKED_MS`` (0 disables the watchdog)."""
+    text = os.environ.get("ASYNCIO_LENS_BLOCKED_MS")
+    if not text:
+        return default
+    try:
+        return max(0.0, float(text) / 1000.0)
+    except ValueError:
+        return default
+
+
+class Agent:
+    def __init__(self, tracker, collector=None, blocked_threshold=DEFAULT_THRESHOLD):
+        self.tracker = tracker
+        self.collector = collector or Collector(tracker, tracker.history_size)
+        self.warnings = Warnings()
+        self.collector.warnings = self.warnings
+        self.watchdog = None
+        self._listeners = []
+        self._threshold = blocked_threshold
+        self._started = False
+
+    def listen(self, fn):
+        self._listeners.append(fn)
+
+    def _emit(self, method, params):
+        for fn in list(self._listeners):
+            try:
+                fn(method, params)
+            except Exception:  # noqa: BLE001
+                _log.exception("listener failed")
+
+    def _watchdog_event(self, method, params):
+        if method == LOOP_UNBLOCKED:
+            where = ""
+            if params.get("task_name"):
+                where = " in task %r" % params["task_name"]
+            self.warnings.add("blocked_loop", params.get("task"),
+                              "event loop blocked for %.0f ms%s" % (params["duration_ms"], where),
+                              params.get("task_name"))
+        self._emit(method, params)
+
+    def start(self):
+        """Install the hooks (after ``tracker.install()``) and start the watchdog."""
+        if self._started:
+            return
+        self._started = True
+        for name, fn in (("locks", _locks.install),
+                         ("warnings", self.warnings.install), ("uvloop", lambda: _uvloop.install(self.tracker))):
+            try:
+                fn()
+            except Exception:  # noqa: BLE001
+                _log.exception("cannot install %s", name)
+        if self._threshold and self._threshold > 0:
+            self.watchdog = Watchdog(self.tracker, self._threshold, self._watchdog_event)
+            self.collector.watchdog = self.watchdog
+            self.watchdog.start()
+
+    def enable_timing(self):
+        """Count steps and busy time from now on (a consumer reads them: subscribe,
+        snapshot, CLI snapshots). Off until then, because it costs every task step."""
+        try:
+            _timing.install()
+        except Exception:  # noqa: BLE001
+            _log.exception("cannot install step timing")
+
+    def thread_count(self):
+        """Threads of the agent alive besides the server's (for the fork warning)."""
+        wd = self.watchdog
+        t = getattr(wd, "_thread", None) if wd is not None else None
+        return 1 if t is not None and t.is_alive() else 0
+
+    def drain_warnings(self):
+        """``task/warning`` params not sent yet (the server calls this on its thread)."""
+        return self.warnings.drain_new()
+
+    def close(self):
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        for fn in (_timing.uninstall, _locks.uninstall, self.warnings.uninstall, _uvloop.uninstall):
+            try:
+                fn()
+            except Exception:  # noqa: BLE001
+                _log.exception("cannot uninstall")
+
+
+
