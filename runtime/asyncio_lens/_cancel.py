@@ -2,7 +2,7 @@
 
 A record is a list kept in the task's ``_lens_cancel`` slot (plain data only):
 ``[first request (tracker clock), requests, by_task, via, site, message, uncancels,
-last request]``. ``via`` names the mechanism from the immediate caller of ``cancel()``:
+last request, weak references to the TaskGroups that asked to cancel this, their parent]``. ``via`` names the mechanism from the immediate caller of ``cancel()``:
 
 * ``taskgroup``: ``TaskGroup._abort`` (siblings) or ``_on_task_done`` (the parent);
 * ``timeout``: ``asyncio.timeout``'s ``Timeout._on_timeout`` (and ``wait_for`` on 3.12+);
@@ -101,7 +101,7 @@ def record_cancel(task, msg):
     now = _clock()
     f = _getframe(2)  # 0: here, 1: LensTask.cancel, 2: the caller
     via = None
-    parent_group = False
+    parent_group = None
     site = None
     n = 0
     while f is not None and n < 200:
@@ -111,8 +111,8 @@ def record_cancel(task, msg):
                 via = "parent"
             else:
                 via = _VIA_BY_CODE.get(id(code))
-                if via is not None:
-                    parent_group = id(code) in _PARENT_CANCEL_CODES
+                if via is not None and id(code) in _PARENT_CANCEL_CODES:
+                    parent_group = _group_ref(f)
                 elif code.co_filename.startswith(_RUNTIME_PREFIX):
                     via = "debugger"
                 elif not _internal(code):
@@ -140,7 +140,7 @@ def record_cancel(task, msg):
         message = _safe_text(repr, msg)[:500]
     rec = getattr(task, "_lens_cancel", None)
     if rec is None:
-        rec = [now, 1, by, via, site, message, 0, now, 1 if parent_group else 0]
+        rec = [now, 1, by, via, site, message, 0, now, [] if parent_group is None else [parent_group]]
         try:
             task._lens_cancel = rec
         except (AttributeError, TypeError):
@@ -149,8 +149,31 @@ def record_cancel(task, msg):
         # The latest request names who asked; the first one keeps its time.
         rec[1] += 1
         rec[2], rec[3], rec[4], rec[5], rec[7] = by, via, site, message, now
-        if parent_group:
-            rec[8] += 1
+        if parent_group is not None:
+            rec[8].append(parent_group)
+
+
+def _group_ref(frame):
+    """A weak reference to the TaskGroup whose ``_on_task_done`` is *frame* (or None)."""
+    import weakref
+    try:
+        return weakref.ref(frame.f_locals["self"])
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _group_exited(ref):
+    """True once the TaskGroup is gone or has no task left while exiting: its request to
+    cancel the parent was consumed (3.11/3.12 leave ``cancelling()`` at 1 then)."""
+    if ref is None:
+        return False
+    tg = ref()
+    if tg is None:
+        return True
+    try:
+        return bool(tg._exiting) and not tg._tasks
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def record_uncancel(task):
@@ -162,7 +185,7 @@ def record_uncancel(task):
 def cancel_record(task):
     """A copy of the task's cancel record, or None."""
     rec = getattr(task, "_lens_cancel", None)
-    return None if rec is None else tuple(rec)
+    return None if rec is None else tuple(rec[:8]) + (list(rec[8]),)
 
 
 def cancel_json(rec, task=None, in_group_exit=False):
@@ -181,8 +204,8 @@ def cancel_json(rec, task=None, in_group_exit=False):
             count = task.cancelling()
         except Exception:  # noqa: BLE001
             pass
-    if _TG_QUIRK and rec[8] and not in_group_exit and count > 0:
-        count = max(0, count - rec[8])
+    if _TG_QUIRK and rec[8] and count > 0:
+        count = max(0, count - sum(1 for ref in rec[8] if _group_exited(ref)))
     return {
         "requested": epoch(rec[0]),
         "count": count,

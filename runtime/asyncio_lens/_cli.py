@@ -145,10 +145,13 @@ def parse_args(argv):
 
 
 def _opt_listen(opts, value):
+    head, sep, port = value.rpartition(":")
+    any_port = sep and port == "0"  # port 0: the system picks a free port
     try:
-        opts.listen = _server.parse_address(value)
+        host, port_n = _server.parse_address(head + ":1" if any_port else value)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    opts.listen = (host, 0 if any_port else port_n)
 
 
 def _opt_float(attr, minimum=0.0, append=False):

@@ -322,7 +322,10 @@ class Server:
         if sys.version_info < (3, 12) or self._pid != os.getpid():
             return
         t = self._thread
-        ours = self.agent.thread_count() if self.agent is not None else 0
+        # Every other thread of the runtime (watchdog, debugger engine, snapshots) is
+        # named asyncio-lens-*.
+        ours = sum(1 for th in threading.enumerate()
+                   if th is not t and th.name.startswith("asyncio-lens") and th.is_alive())
         if t is None or not t.is_alive() or _thread_count() > 2 + ours:
             return
         try:

@@ -31,7 +31,7 @@ def _step_callback_types():
             await fut
 
         fut = loop.create_future()
-        task = asyncio.Task(probe(fut), loop=loop)
+        task = asyncio.Task(probe(fut), loop=loop, name="asyncio-lens-probe")  # a name: no Task-N used up
         types_.add(type(loop._ready[-1]._callback))  # the first step
         loop.call_soon(loop.stop)
         loop.run_forever()

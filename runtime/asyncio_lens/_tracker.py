@@ -75,6 +75,7 @@ except AttributeError:  # 3.10
     _TG_CREATE_CODE = None
 
 _EAGER_FACTORY = getattr(_tasks, "eager_task_factory", None)  # 3.12+
+_CREATE_TASK_CODE = _base_events.BaseEventLoop.create_task.__code__
 
 # 3.13.0-3.13.2: BaseEventLoop.create_task calls task.set_name(None) after a custom
 # factory, which names every unnamed task 'None' (cpython#130033).
@@ -364,6 +365,7 @@ def _make_factory(tracker):
     internal_files = _internal_files
     tg_create_code = _TG_CREATE_CODE
     clock = _clock
+    name_bug = _SET_NAME_NONE_BUG
 
     def asyncio_lens_task_factory(loop, coro, **kwargs):
         # The hot path: one call per task. No done-callback, no frame locals (except
@@ -422,6 +424,21 @@ def _make_factory(tracker):
                         task._lens_busy = t1 - t0
                         task._lens_last = t1
                         task._lens_steps = 1
+                elif name_bug and "name" not in kwargs:
+                    # 3.13.0-3.13.2 pass no name to a factory, so Task() would use up a
+                    # "Task-N" number that plain asyncio does not use for a named task.
+                    name = None
+                    try:
+                        caller = _getframe(1)
+                        if caller.f_code is _CREATE_TASK_CODE:
+                            name = caller.f_locals.get("name")
+                        del caller
+                    except Exception:  # noqa: BLE001
+                        name = None
+                    if name is not None:
+                        _task_init(task, coro, loop=loop, name=name, **kwargs)
+                    else:
+                        _task_init(task, coro, loop=loop, **kwargs)
                 elif kwargs:
                     _task_init(task, coro, loop=loop, **kwargs)
                 else:

@@ -101,7 +101,7 @@ else:
     _register("as_completed", _nested_code(_tasks.as_completed, "_wait_for_one"))
 # Kinds that win over a more inner asyncio frame (Queue.join waits on an Event, a
 # Condition on its Lock, as_completed on a Queue).
-_OVERRIDING = frozenset(("queue.join", "as_completed", "wait_for"))
+_OVERRIDING = frozenset(("queue.join", "as_completed", "wait_for", "barrier"))
 _GENERIC = frozenset(("future", "runnable"))
 
 _SHIELD_OUTER = "shield.<locals>._outer_done_callback"

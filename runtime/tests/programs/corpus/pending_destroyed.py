@@ -1,0 +1,16 @@
+"""Corpus: a loop stopped with a pending task; the task is destroyed pending."""
+import asyncio
+import gc
+
+
+async def forever():
+    await asyncio.Event().wait()
+
+
+loop = asyncio.new_event_loop()
+task = loop.create_task(forever(), name="orphan")
+loop.run_until_complete(asyncio.sleep(0.01))
+loop.close()
+del task
+gc.collect()
+print("closed with a pending task")
