@@ -1,10 +1,13 @@
-"""Snapshot benchmark: N suspended tasks with 4-deep await chains, collected from a thread.
+"""Snapshot benchmark: N suspended tasks with 4-deep await chains, collected from a thread
+while a heartbeat task measures the event loop's lag.
 
 Run: python runtime/bench/snapshot.py [N]
-Prints the time of one collection (best of 5) and the worst loop lag seen meanwhile.
+Prints a table: the first collection (cold caches), the best of 4 more (the cache of
+tasks still on the same wait), the worst loop lag during the collections, the size of the
+first full ``tasks/changed`` as the server encodes it (piecewise, pausing every 200
+tasks) and the worst loop lag during that encoding.
 """
 import asyncio
-import json
 import os
 import sys
 import threading
@@ -12,7 +15,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from asyncio_lens._snapshot import Collector, Differ  # noqa: E402
+from asyncio_lens import _jsonrpc  # noqa: E402
+from asyncio_lens._agent import Agent  # noqa: E402
+from asyncio_lens._server import _pause  # noqa: E402
+from asyncio_lens._snapshot import Differ  # noqa: E402
 from asyncio_lens._tracker import Tracker  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
@@ -25,7 +31,7 @@ async def level(n, ev):
         await level(n - 1, ev)
 
 
-async def main(col):
+async def main(agent):
     ev = asyncio.Event()
     tasks = [asyncio.create_task(level(3, ev), name="t%d" % i) for i in range(N)]
     await asyncio.sleep(0.1)
@@ -39,36 +45,47 @@ async def main(col):
             lag[0] = max(lag[0], time.perf_counter() - t0 - 0.001)
 
     hb = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0.05)
+    lag[0] = 0.0
 
     def measure():
-        times, sizes = [], []
+        col = agent.collector
         differ = Differ()
+        times = []
         for i in range(5):
             t0 = time.perf_counter()
             live, fin = col.collect()
             times.append(time.perf_counter() - t0)
-            tasks_, _ = differ.diff(live, fin, reset=(i == 0))
             if i == 0:
-                collect_lag = lag[0]
-                t0 = time.perf_counter()
-                sizes.append(len(json.dumps(tasks_)))
-                sizes.append(time.perf_counter() - t0)
-        sizes.append(collect_lag)
+                first_delta = differ.diff(live, fin, reset=True)[0]
+            time.sleep(0.02)
+        collect_lag = lag[0]
+        lag[0] = 0.0
+        t0 = time.perf_counter()
+        text = _jsonrpc.dumps_list(first_delta, pause=_pause)
+        enc = time.perf_counter() - t0
+        time.sleep(0.02)
         stop.set()
-        return times, sizes
+        return times, collect_lag, len(text.encode("utf-8")), enc, lag[0]
 
-    times, sizes = await asyncio.to_thread(measure)
+    res = await asyncio.to_thread(measure)
     await hb
     ev.set()
     await asyncio.gather(*tasks)
-    return times, sizes, lag[0]
+    return res
 
 
 tr = Tracker()
 tr.install()
 tr.start_recording()
-times, sizes, lag = asyncio.run(main(Collector(tr)))
-print("%s N=%d collect: first %.1f ms, then best %.1f ms; loop lag during the first %.1f ms, worst %.1f ms;"
-      " first delta %.1f MB of JSON in %.1f ms" % (
-          sys.version.split()[0], N, times[0] * 1e3, min(times[1:]) * 1e3, sizes[2] * 1e3, lag * 1e3,
-          sizes[0] / 1e6, sizes[1] * 1e3))
+agent = Agent(tr, blocked_threshold=0)
+agent.start()
+agent.enable_timing()
+times, collect_lag, size, enc, enc_lag = asyncio.run(main(agent))
+agent.close()
+tr.close()
+print("Python %s, %d suspended tasks, 5-deep chains (4 coroutines + Event.wait)" % (sys.version.split()[0], N))
+print("| first collect | repeat (best of 4) | worst loop lag while collecting | first delta | encode | worst lag while encoding |")
+print("|---|---|---|---|---|---|")
+print("| %.1f ms | %.1f ms | %.1f ms | %.2f MB | %.1f ms | %.1f ms |" % (
+    times[0] * 1e3, min(times[1:]) * 1e3, collect_lag * 1e3, size / 1e6, enc * 1e3, enc_lag * 1e3))
