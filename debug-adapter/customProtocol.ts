@@ -12,4 +12,10 @@ export const CustomRequests = {
 export const CustomEvents = {
   /** Body: `TasksChangedParams` of agentProtocol.ts, throttled by the runtime. */
   tasksChanged: 'asyncioLens/tasksChanged',
+  /** Body: `LoopBlocked` (the runtime's `loop/blocked`). */
+  loopBlocked: 'asyncioLens/loopBlocked',
+  /** Body: `LoopUnblockedParams` (the runtime's `loop/unblocked`). */
+  loopUnblocked: 'asyncioLens/loopUnblocked',
+  /** Body: `TaskWarning` (the runtime's `task/warning`). */
+  taskWarning: 'asyncioLens/taskWarning',
 } as const;

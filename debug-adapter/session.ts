@@ -302,6 +302,15 @@ export class AsyncioLensSession extends LoggingDebugSession {
         this.tasks.apply(params as TasksChangedParams);
         this.sendEvent(new Event(CustomEvents.tasksChanged, params));
         return;
+      case Notifications.loopBlocked:
+        this.sendEvent(new Event(CustomEvents.loopBlocked, params));
+        return;
+      case Notifications.loopUnblocked:
+        this.sendEvent(new Event(CustomEvents.loopUnblocked, params));
+        return;
+      case Notifications.taskWarning:
+        this.sendEvent(new Event(CustomEvents.taskWarning, params));
+        return;
       case Notifications.debugStopped: {
         const stopped = params as StoppedParams;
         this.stoppedTaskId = stopped.taskId ?? null;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { Snapshot, TaskInfo, TasksChangedParams } from '../debug-adapter/agentProtocol';
+import type { LoopBlocked, LoopUnblockedParams, Snapshot, TaskInfo, TasksChangedParams, TaskWarning } from '../debug-adapter/agentProtocol';
 import { CustomEvents, CustomRequests } from '../debug-adapter/customProtocol';
 import { ContextKeys, DEBUG_TYPE } from './ids';
-import { LensEvents, LoopBlockedBody, LoopUnblockedBody, TaskWarningBody } from './lensEvents';
+
 import { Arrangement, TaskTreeModel, TreeNode, ViewWarning } from './model/taskTree';
 import {
   ageText, basename, blockedWords, describeFinished, describeTask, isAsyncioFrame, rowState, STATE_ICONS, taskAge, taskTooltip,
@@ -343,16 +343,16 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         this.stats.deltas++;
         break;
       }
-      case LensEvents.loopBlocked:
-        entry.model.setBlocked(e.body as LoopBlockedBody, now);
+      case CustomEvents.loopBlocked:
+        entry.model.setBlocked(e.body as LoopBlocked, now);
         break;
-      case LensEvents.loopUnblocked: {
-        const body = (e.body ?? {}) as LoopUnblockedBody;
-        entry.model.setBlocked(null, body.time ?? now, body.duration_ms);
+      case CustomEvents.loopUnblocked: {
+        const body = (e.body ?? {}) as LoopUnblockedParams;
+        entry.model.setBlocked(null, now, body.duration_ms);
         break;
       }
-      case LensEvents.taskWarning:
-        entry.model.addWarning(e.body as TaskWarningBody);
+      case CustomEvents.taskWarning:
+        entry.model.addWarning(e.body as TaskWarning);
         break;
       default:
         return;
