@@ -229,7 +229,8 @@ def main(argv=None):
         return 0
 
     code = filename = None
-    if opts.script is not None:
+    debugged = opts.connect is not None or opts.listen is not None
+    if opts.script is not None and not debugged:
         try:
             code, filename = _launch.prepare_script(opts.script)
         except _launch.ProgramFailed as failed:  # a SyntaxError, already printed
@@ -240,6 +241,7 @@ def main(argv=None):
     tracker = _tracker.Tracker(history_size=opts.history)
     blocked = _agent.threshold_from_env() if opts.blocked_ms is None else opts.blocked_ms / 1000.0
     agent = _agent.Agent(tracker, _snapshot.Collector(tracker, tracker.history_size), blocked)
+    engine = agent.engine = _new_engine(tracker) if debugged else None
     snapshots = None
     if opts.snapshot_at or opts.snapshot_on_exit:
         snapshots = _clisnap.SnapshotWriter(agent, opts.snapshot_at, opts.snapshot_on_exit, opts.format,
@@ -273,6 +275,17 @@ def main(argv=None):
                           % opts.connect_text)
     del token
 
+    if opts.script is not None and debugged:
+        # Compiled only now, so that a SyntaxError reaches the debugger like any output
+        # of the program (the adapter has connected and sent program/start).
+        try:
+            code, filename = _launch.prepare_script(opts.script)
+        except BaseException as exc:
+            if server is not None:
+                server.close()
+            if isinstance(exc, _launch.ProgramFailed):  # a SyntaxError, already printed
+                _launch.exit_like_python(exc.exc)
+            raise
     if opts.module is not None:
         _fix_orig_argv(argv, ["-m", opts.module] + opts.args)
     else:
@@ -286,6 +299,12 @@ def main(argv=None):
     # Registered before the program's own handlers, so it runs after them: the last
     # task states are flushed when nothing of the program is left to run.
     atexit.register(_finish, tracker, server, agent, snapshots)
+    if engine is not None:
+        # Registered after _finish, so it runs before it: breakpoints stay on in the
+        # program's own atexit handlers, and the server outlives the debugger.
+        atexit.register(engine.close)
+        _launch.uncaught_hook = engine.uncaught_event
+        engine.start()
     try:
         if opts.module is not None:
             _launch.run_module(opts.module, [opts.module] + opts.args)
@@ -313,8 +332,17 @@ def _fix_orig_argv(own_args, tail):
     sys.orig_argv[:] = head + tail
 
 
+def _new_engine(tracker):
+    from ._engine import Engine  # the debugger: imported only when a debugger is used
+
+    return Engine(tracker.loops)
+
+
 def _attach(server, agent):
     server.agent = agent
+    engine = getattr(agent, "engine", None)
+    if engine is not None:
+        engine.attach(server)
     agent.listen(server.post)
 
 

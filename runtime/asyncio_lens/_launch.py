@@ -31,6 +31,18 @@ __all__ = [
 
 _replaced_main = []
 
+#: Called with an uncaught exception before it is reported (the debugger stops there).
+uncaught_hook = None
+
+
+def _call_uncaught_hook(exc):
+    hook = uncaught_hook
+    if hook is not None and not isinstance(exc, KeyboardInterrupt):
+        try:
+            hook(exc)
+        except Exception:  # noqa: BLE001 - never change how the program ends
+            pass
+
 
 class ProgramFailed(Exception):
     """The program ended with an uncaught exception (already reported)."""
@@ -108,6 +120,8 @@ def run_code(code, filename, argv):
         tb = exc.__traceback__
         while tb is not None and tb.tb_frame.f_code is not code:
             tb = tb.tb_next
+        exc.__traceback__ = tb
+        _call_uncaught_hook(exc)
         report_exception(exc, tb)
         raise ProgramFailed(exc) from None
 
@@ -128,6 +142,8 @@ def run_module(modname, argv, alter_path0=True):
         first = runpy._run_module_as_main.__code__
         while tb is not None and tb.tb_frame.f_code is not first:
             tb = tb.tb_next
+        exc.__traceback__ = tb
+        _call_uncaught_hook(exc)
         report_exception(exc, tb)
         raise ProgramFailed(exc) from None
 

@@ -60,7 +60,7 @@ from ._protocol import (
 )
 from ._snapshot import Differ, python_version
 
-__all__ = ["ConnectError", "parse_address", "connect", "listen", "accept_with_token", "Server"]
+__all__ = ["ConnectError", "parse_address", "connect", "listen", "accept_with_token", "Server", "AfterReply"]
 
 _log = logging.getLogger(__name__)
 
@@ -76,6 +76,17 @@ class ConnectError(Exception):
 
 class _ParamsError(Exception):
     pass
+
+
+class AfterReply:
+    """A handler's result whose *then* callable runs once the response has been sent
+    (e.g. resuming the program only after the answer to ``debug/step`` is on its way)."""
+
+    __slots__ = ("result", "then")
+
+    def __init__(self, result, then):
+        self.result = result
+        self.then = then
 
 
 def _pause():
@@ -259,6 +270,7 @@ class Server:
         # Notifications posted by other threads (watchdog, warnings): sent by _run.
         self.agent = None
         self._posted = collections.deque(maxlen=10000)
+        self.on_close = []  # callables run on the server thread when the connection ends
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(before=self._before_fork, after_in_child=self._after_fork_in_child)
 
@@ -272,6 +284,11 @@ class Server:
         self._thread = threading.Thread(target=self._run, name="asyncio-lens-server", daemon=True)
         self._thread.start()
         return ok
+
+    def add_handlers(self, handlers):
+        """Serve more requests: {method: handler(params) -> result}. A handler may raise an
+        exception with an ``rpc_code`` attribute: its message goes back as the error."""
+        self._handlers.update(handlers)
 
     def post(self, method, params):
         """Queue a notification; the server thread sends it within ~50 ms (any thread)."""
@@ -390,6 +407,11 @@ class Server:
             if not self._stopping:
                 self.conn.close()
             self.start_event.set()
+            for callback in self.on_close:
+                try:
+                    callback()
+                except Exception:  # noqa: BLE001
+                    _log.exception("on_close callback failed")
 
     def _handle(self, msg):
         if isinstance(msg, ValueError):
@@ -424,17 +446,30 @@ class Server:
                 self.conn.send(_jsonrpc.error_response(msg_id, _jsonrpc.INVALID_PARAMS, str(exc)))
             return
         except Exception as exc:  # noqa: BLE001
+            code = getattr(exc, "rpc_code", None)
+            if isinstance(code, int):  # an answer for the user, not a fault
+                if is_request:
+                    self.conn.send(_jsonrpc.error_response(msg_id, code, str(exc)))
+                return
             _log.exception("request %s failed", method)
             if is_request:
                 self.conn.send(_jsonrpc.error_response(
                     msg_id, _jsonrpc.INTERNAL_ERROR, "Internal error: %s: %s" % (type(exc).__name__, exc)))
             return
+        then = None
+        if isinstance(result, AfterReply):
+            result, then = result.result, result.then
         if is_request:
             if isinstance(result, _Encoded):
                 self.conn.send_frame(_jsonrpc.frame_body(
                     '{"jsonrpc":"2.0","id":%s,"result":%s}' % (_jsonrpc.dumps(msg_id), result.text(True))))
             else:
                 self.conn.send(_jsonrpc.response(msg_id, result))
+        if then is not None:
+            try:
+                then()
+            except Exception:  # noqa: BLE001
+                _log.exception("after %s", method)
         if method == PROGRAM_START:
             self.start_event.set()
 

@@ -1,0 +1,802 @@
+"""The debugger engine: threads, stops and resumes, and the ``debug/*`` requests.
+
+Event sources are the backends (``_monitoring_backend`` on 3.12+, ``_settrace_backend``
+on 3.10/3.11). They call :meth:`Engine.line_event` and friends on the program's thread,
+inside their callback.
+
+**Stopping.** A thread that stops sends ``debug/stopped`` and parks: it blocks on its own
+work queue. The server's I/O thread answers ``stackTrace``, ``variables``, ``evaluate``…
+by posting work to that queue and waiting, so the work runs on the stopped thread itself
+(``asyncio.current_task()`` in an evaluation names the right task). While one thread is
+stopped, every other Python thread parks silently at its next line (all-threads-stopped
+semantics; a thread blocked in C parks when it comes back to Python). A second thread
+that reaches a breakpoint meanwhile parks first and reports its own stop after the
+resume.
+
+**Resuming.** ``continue`` and ``step`` wake every parked thread; frame ids and variable
+references are forgotten.
+
+Faults of the engine are logged and contained: no exception of ours reaches user code.
+"""
+
+import asyncio
+import collections
+import logging
+import queue
+import sys
+import threading
+import traceback
+from asyncio import base_events as _base_events
+
+from . import _deadline
+from ._breakpoints import BreakpointStore, evaluate_hit
+from ._codeinfo import is_runtime_file, is_user_file
+from ._frames import FrameRef, StackBuilder, current_task_of_thread, find_task, task_label
+from ._stepping import entry_step, plan_step
+from ._stepping_targets import step_in_targets
+from ._tracker import describe_exception, task_id
+from ._variables import EvaluateError, Handles, Variables
+
+__all__ = ["Engine", "RequestError", "DEBUG_HANDLERS"]
+
+_log = logging.getLogger(__name__)
+
+_RESUME = object()
+_WORK_TIMEOUT = 10.0
+_EVAL_GRACE = 1.0
+_VARIABLES_LIMIT = 5.0
+# Control flow, not errors: never a reason to stop on a raised/user-uncaught exception.
+_IGNORED = (StopIteration, StopAsyncIteration, GeneratorExit, asyncio.CancelledError, SystemExit, KeyboardInterrupt)
+
+DEBUG_HANDLERS = {
+    "debug/configure": "configure",
+    "debug/setBreakpoints": "set_breakpoints",
+    "debug/setExceptionBreakpoints": "set_exception_breakpoints",
+    "debug/threads": "threads_request",
+    "debug/continue": "continue_request",
+    "debug/pause": "pause_request",
+    "debug/step": "step_request",
+    "debug/stepInTargets": "step_in_targets",
+    "debug/stackTrace": "stack_trace",
+    "debug/taskStack": "task_stack",
+    "debug/scopes": "scopes",
+    "debug/variables": "variables",
+    "debug/evaluate": "evaluate",
+    "debug/setVariable": "set_variable",
+    "debug/exceptionInfo": "exception_info",
+    "tasks/cancel": "cancel_task",
+}
+
+
+class RequestError(Exception):
+    """A request that cannot be answered; the message is for the user (JSON-RPC error)."""
+
+    rpc_code = -32000
+
+
+class _Work:
+    __slots__ = ("fn", "done", "result", "error")
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.done = threading.Event()
+        self.result = None
+        self.error = None
+
+    def run(self):
+        try:
+            self.result = self.fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting I/O thread
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+class _Stop:
+    __slots__ = ("reason", "text", "description", "bp_ids", "exc", "break_mode", "post_mortem", "tb")
+
+    def __init__(self, reason, text=None, description=None, bp_ids=None, exc=None, break_mode=None,
+                 post_mortem=None, tb=None):
+        self.tb = tb
+        self.reason = reason
+        self.text = text
+        self.description = description
+        self.bp_ids = bp_ids
+        self.exc = exc
+        self.break_mode = break_mode
+        self.post_mortem = post_mortem
+
+
+class _Thread:
+    __slots__ = ("ident", "id", "name", "hidden", "queue", "parked", "busy", "top", "stop")
+
+    def __init__(self, ident, tid, name, hidden):
+        self.ident = ident
+        self.id = tid
+        self.name = name
+        self.hidden = hidden
+        self.queue = queue.SimpleQueue()
+        self.parked = False
+        self.busy = False  # parked, or running debugger work outside a callback
+        self.top = None
+        self.stop = None
+
+
+_UNKNOWN_THREAD = _Thread(0, 0, "?", True)
+
+
+def _traceback_frames(tb):
+    out = []
+    while tb is not None:
+        out.append((tb.tb_frame, tb.tb_lineno))
+        tb = tb.tb_next
+    out.reverse()
+    return out
+
+
+class Engine:
+    def __init__(self, loops):
+        self.loops = loops  # () -> list of event loops
+        self._server = None
+        self.lock = threading.RLock()
+        self.bps = BreakpointStore()
+        self.jmc = True
+        self.stop_on_entry = False
+        self.filters = frozenset()
+        self.threads = {}
+        self._next_tid = 2
+        self.step = None
+        self.pause = None  # None, 'all' or a thread ident
+        self.stopped = False
+        self.primary_id = 1
+        self.parked = {}
+        self.handles = Handles()
+        self.vars = Variables(self.handles)
+        self.backend = None
+        self.active = False  # step, pause or stop in effect: the backends' slow path
+        self.global_lines = False
+        self._reported = collections.deque(maxlen=16)
+        self._patches = []
+        self.closed = False
+        self.faults = 0
+        self.main_ident = threading.main_thread().ident
+        self.threads[self.main_ident] = _Thread(self.main_ident, 1, "MainThread", False)
+
+    # -- setup ---------------------------------------------------------------------------
+    def handlers(self):
+        return {method: getattr(self, name) for method, name in DEBUG_HANDLERS.items()}
+
+    def attach(self, server):
+        """Serve the debug requests on *server* (before it starts)."""
+        self._server = server
+        server.add_handlers(self.handlers())
+        server.on_close.append(self.disconnected)
+
+    def connected(self):
+        server = self._server
+        return server is not None and not server.conn.closed
+
+    def _send(self, method, params):
+        """Queue a notification. The server thread sends it after the response to the
+        request being handled (a stop never overtakes the answer to its step)."""
+        server = self._server
+        if server is None or server.conn.closed:
+            return False
+        server.post(method, params)
+        return True
+
+    def start(self):
+        """Install the backend and the patches; call on the main thread just before the program."""
+        if sys.version_info >= (3, 12):
+            from ._monitoring_backend import MonitoringBackend as backend_cls
+        else:
+            from ._settrace_backend import SettraceBackend as backend_cls
+        _deadline.prestart()
+        self._patch()
+        if self.stop_on_entry:
+            self.step = entry_step(self.main_ident, self.jmc)
+        self.backend = backend_cls(self)
+        self.backend.install()
+        self._refresh(restart=True, discover=True)
+
+    def close(self):
+        if self.closed:
+            return
+        self.closed = True
+        self._resume_all()
+        backend, self.backend = self.backend, None
+        if backend is not None:
+            try:
+                backend.close()
+            except Exception:  # noqa: BLE001
+                _log.exception("closing the debugger backend failed")
+        for owner, name, orig in reversed(self._patches):
+            try:
+                setattr(owner, name, orig)
+            except Exception:  # noqa: BLE001
+                _log.exception("cannot restore %s", name)
+        self._patches = []
+
+    def disconnected(self):
+        """The adapter is gone: forget breakpoints and filters, let the program run."""
+        with self.lock:
+            self.bps.clear()
+            self.filters = frozenset()
+            self.step = None
+            self.pause = None
+        self._resume_all()
+
+    def fault(self, where):
+        self.faults += 1
+        if self.faults <= 20:
+            _log.exception("debugger fault in %s", where)
+
+    def _patch(self):
+        engine = self
+        thread_cls = threading.Thread
+        orig_bootstrap = thread_cls._bootstrap_inner
+
+        def _bootstrap_inner(self):
+            engine._thread_started(self)
+            try:
+                orig_bootstrap(self)
+            finally:
+                engine._thread_exited(self)
+
+        orig_hook = threading.excepthook
+
+        def excepthook(args):
+            try:
+                if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+                    engine.uncaught_event(args.exc_value)
+            except Exception:  # noqa: BLE001
+                engine.fault("threading.excepthook")
+            return orig_hook(args)
+
+        loop_cls = _base_events.BaseEventLoop
+        orig_handler = loop_cls.call_exception_handler
+
+        def call_exception_handler(self, context):
+            try:
+                if "taskFailed" in engine.filters:
+                    engine.task_failed_event(context)
+            except Exception:  # noqa: BLE001
+                engine.fault("call_exception_handler")
+            return orig_handler(self, context)
+
+        for owner, name, fn, orig in ((thread_cls, "_bootstrap_inner", _bootstrap_inner, orig_bootstrap),
+                                      (threading, "excepthook", excepthook, orig_hook),
+                                      (loop_cls, "call_exception_handler", call_exception_handler, orig_handler)):
+            fn.__wrapped__ = orig
+            setattr(owner, name, fn)
+            self._patches.append((owner, name, orig))
+
+    # -- threads -------------------------------------------------------------------------
+    def _thread_state(self, ident=None):
+        ident = threading.get_ident() if ident is None else ident
+        ts = self.threads.get(ident)
+        if ts is None:
+            t = threading._active.get(ident)
+            if t is None:
+                # Not started by threading (yet): a thread in its bootstrap, or one made
+                # with _thread. Its events are ignored; it is never parked.
+                return _UNKNOWN_THREAD
+            ts = self._register(ident, t.name)
+        return ts
+
+    def _register(self, ident, name):
+        with self.lock:
+            ts = self.threads.get(ident)
+            if ts is None:
+                hidden = name.startswith("asyncio-lens")
+                ts = _Thread(ident, 0 if hidden else self._next_tid, name, hidden)
+                if not hidden:
+                    self._next_tid += 1
+                self.threads[ident] = ts
+            return ts
+
+    def _thread_started(self, thread):
+        try:
+            ts = self._register(threading.get_ident(), thread.name)
+            if not ts.hidden:
+                self._send("debug/thread", {"reason": "started", "threadId": ts.id, "name": ts.name})
+        except Exception:  # noqa: BLE001
+            self.fault("thread start")
+
+    def _thread_exited(self, thread):
+        try:
+            ts = self.threads.pop(threading.get_ident(), None)
+            if ts is not None and not ts.hidden:
+                self._send("debug/thread", {"reason": "exited", "threadId": ts.id, "name": ts.name})
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _by_id(self, tid):
+        for ts in list(self.threads.values()):
+            if ts.id == tid and not ts.hidden:
+                return ts
+        raise RequestError("There is no thread %s (it may have ended)." % tid)
+
+    # -- derived state and the backend ---------------------------------------------------
+    def step_codes(self):
+        step = self.step
+        return step.codes() if step is not None else []
+
+    def _refresh(self, restart=False, discover=False):
+        with self.lock:
+            step = self.step
+            self.global_lines = bool(self.stopped or self.pause is not None or (step is not None and step.anywhere))
+            self.active = bool(self.stopped or self.pause is not None or step is not None)
+            backend = self.backend
+            if backend is not None:
+                try:
+                    backend.update(restart=restart, discover=discover)
+                except Exception:  # noqa: BLE001
+                    self.fault("backend update")
+
+    # -- events from the backends (program threads, inside a callback) -------------------
+    def line_event(self, frame, line):
+        """A line is about to run. True if this location needs no more LINE events."""
+        ts = self._thread_state()
+        if ts.hidden or ts.busy:
+            return False
+        code = frame.f_code
+        fn = code.co_filename
+        if is_runtime_file(fn):
+            return True
+        table = self.bps.lines_for(fn)
+        here = table.get(line) if table else None
+        # Other threads park, and pause stops, only in the user's own code: a library
+        # frame may hold a lock (logging, threading) that an evaluation would need.
+        user = is_user_file(fn, True)
+        if self.stopped:
+            if not user:
+                return not here
+            self._park_secondary(ts, frame)
+        if here:
+            stop_ids, texts = [], []
+            for bp in here:
+                stop, text, output = evaluate_hit(bp, frame)
+                if output is not None:
+                    self._send("debug/output", {"category": "console", "output": output + "\n",
+                                                "file": fn, "line": line})
+                if stop:
+                    stop_ids.append(bp.id)
+                    if text:
+                        texts.append(text)
+            if stop_ids:
+                text = "; ".join(texts) or None
+                self._stop(ts, frame, _Stop("breakpoint", text=text, description=text, bp_ids=stop_ids))
+                return False
+        step = self.step
+        if step is not None and step.matches(frame, ts.ident, lambda: current_task_of_thread(ts.ident, self.loops())):
+            self._stop(ts, frame, _Stop("entry" if step.kind == "entry" else "step"))
+            return False
+        pause = self.pause
+        if pause is not None and user and (pause == "all" or pause == ts.ident):
+            self._stop(ts, frame, _Stop("pause"))
+            return False
+        if here:
+            return False
+        if self.stopped or pause is not None:
+            return not user
+        if step is not None:
+            if any(c is code for c in step.codes()):
+                return False
+            return not is_user_file(fn, self.jmc)
+        return True
+
+    def return_event(self, frame, is_yield):
+        step = self.step
+        if step is None or is_yield:
+            return
+        ts = self._thread_state()
+        if ts.hidden or ts.busy:
+            return
+        task = current_task_of_thread(ts.ident, self.loops())
+        with self.lock:
+            if self.step is step and step.returned(frame, task):
+                self._refresh()
+
+    def raise_event(self, frame, exc, tb=None):
+        if "raised" not in self.filters or isinstance(exc, _IGNORED):
+            return
+        if not is_user_file(frame.f_code.co_filename, self.jmc) or self._seen(exc):
+            return
+        ts = self._thread_state()
+        if ts.hidden or ts.busy:
+            return
+        self._stop(ts, frame, _Stop("exception", text=describe_exception(exc), exc=exc, break_mode="always",
+                                    description="Exception raised", tb=tb))
+
+    def unwind_event(self, frame, exc):
+        """*frame* is left because of *exc* (user-uncaught: it leaves the user's code)."""
+        if "userUncaught" not in self.filters or isinstance(exc, _IGNORED):
+            return
+        if not is_user_file(frame.f_code.co_filename, True):
+            return
+        back = frame.f_back
+        if back is not None and is_user_file(back.f_code.co_filename, True):
+            return
+        if self._seen(exc):
+            return
+        ts = self._thread_state()
+        if ts.hidden or ts.busy:
+            return
+        self._stop(ts, frame, _Stop("exception", text=describe_exception(exc), exc=exc,
+                                    break_mode="userUnhandled", description="Exception not handled by user code"))
+
+    def uncaught_event(self, exc):
+        """The program (main thread) or a thread ends with *exc*; the frames are its traceback."""
+        if "uncaught" not in self.filters or isinstance(exc, (SystemExit, KeyboardInterrupt)) or self._seen(exc):
+            return
+        ts = self._thread_state()
+        if ts.hidden or ts.busy:
+            return
+        frames = _traceback_frames(exc.__traceback__)
+        self._stop(ts, None, _Stop("exception", text=describe_exception(exc), exc=exc, break_mode="unhandled",
+                                   description="Uncaught exception", post_mortem=frames))
+
+    def task_failed_event(self, context):
+        exc = context.get("exception")
+        task = context.get("task") or context.get("future")
+        # Not deduplicated against the raised/uncaught stops: this is a later moment (the
+        # task is being freed with its exception unretrieved).
+        if not isinstance(exc, BaseException) or not isinstance(task, asyncio.Task):
+            return
+        ts = self._thread_state()
+        if ts.hidden or ts.busy:
+            return
+        text = "%s failed and nobody retrieved its exception: %s" % (task_label(task), describe_exception(exc))
+        self._stop(ts, sys._getframe(2), _Stop("exception", text=text, description=text, exc=exc,
+                                               break_mode="taskFailed",
+                                               post_mortem=_traceback_frames(exc.__traceback__)))
+
+    def _seen(self, exc):
+        for e in self._reported:
+            if e is exc:
+                return True
+        return False
+
+    def _innermost_visible(self, frame):
+        f = frame
+        while f is not None and not is_user_file(f.f_code.co_filename, self.jmc):
+            f = f.f_back
+        return f
+
+    # -- stopping and parking ------------------------------------------------------------
+    def _stop(self, ts, frame, stop):
+        while True:
+            with self.lock:
+                if self.closed or not self.connected():
+                    return
+                if not self.stopped:
+                    self.stopped = True
+                    self.primary_id = ts.id
+                    self.step = None
+                    self.pause = None
+                    ts.parked = True
+                    ts.busy = True
+                    self.parked[ts.ident] = ts
+                    break
+            # Another thread stopped first: wait with the others, then report ours.
+            self._park_secondary(ts, frame)
+        if stop.exc is not None and stop.break_mode != "taskFailed":
+            self._reported.append(stop.exc)
+        task = current_task_of_thread(ts.ident, self.loops())
+        self._refresh(restart=True)
+        params = {"reason": stop.reason, "threadId": ts.id, "taskId": task_id(task) if task is not None else None}
+        if stop.text:
+            params["text"] = stop.text
+        if stop.description:
+            params["description"] = stop.description
+        if stop.bp_ids:
+            params["hitBreakpointIds"] = stop.bp_ids
+        ts.top = frame
+        ts.stop = stop
+        if not self._send("debug/stopped", params):
+            self._resume_all()
+        self._park_loop(ts)
+
+    def _park_secondary(self, ts, frame):
+        with self.lock:
+            if not self.stopped or self.closed:
+                return
+            ts.parked = True
+            ts.busy = True
+            ts.top = frame
+            ts.stop = None
+            self.parked[ts.ident] = ts
+        self._park_loop(ts)
+
+    def _park_loop(self, ts):
+        try:
+            while True:
+                item = ts.queue.get()
+                if item is _RESUME:
+                    break
+                item.run()
+        finally:
+            ts.top = None
+            ts.stop = None
+            ts.busy = False
+
+    def _resume_all(self, step=None):
+        with self.lock:
+            if not self.stopped:
+                return False
+            self.stopped = False
+            self.step = step
+            for ts in self.parked.values():
+                ts.parked = False
+                ts.queue.put(_RESUME)
+            self.parked = {}
+            self.handles.clear()
+        self._refresh(restart=step is not None)
+        self._send("debug/continued", {"threadId": self.primary_id, "allThreadsContinued": True})
+        return True
+
+    def _on_thread(self, ident, fn, timeout=_WORK_TIMEOUT):
+        """Run *fn* on thread *ident* if it is parked (else here) and return its result."""
+        with self.lock:
+            ts = self.threads.get(ident) if ident is not None else None
+            if ts is None or not ts.parked or ident == threading.get_ident():
+                work = None
+            else:
+                work = _Work(fn)
+                ts.queue.put(work)
+        if work is None:
+            return fn()
+        if not work.done.wait(timeout):
+            raise RequestError("The stopped thread did not answer within %g s (is an evaluation blocked in C code?)."
+                               % timeout)
+        if work.error is not None:
+            if isinstance(work.error, EvaluateError):
+                raise RequestError(str(work.error))
+            raise work.error
+        return work.result
+
+    # -- requests (the server's I/O thread) ----------------------------------------------
+    def configure(self, params):
+        self.jmc = bool(params.get("justMyCode", True))
+        self.stop_on_entry = bool(params.get("stopOnEntry", False))
+        return {}
+
+    def set_breakpoints(self, params):
+        file = params.get("file")
+        specs = params.get("breakpoints")
+        if not isinstance(file, str) or not isinstance(specs, list):
+            raise RequestError("debug/setBreakpoints needs a file and a list of breakpoints.")
+        results = self.bps.set(file, [s if isinstance(s, dict) else {} for s in specs])
+        self._refresh(restart=True, discover=True)
+        return {"breakpoints": results}
+
+    def set_exception_breakpoints(self, params):
+        filters = params.get("filters") or []
+        self.filters = frozenset(f for f in filters if isinstance(f, str))
+        self._refresh()
+        return {}
+
+    def threads_request(self, params):
+        alive = {t.ident: t for t in threading.enumerate()}
+        for ident, t in alive.items():
+            if ident not in self.threads:
+                self._thread_state(ident)
+        out = []
+        for ts in sorted(self.threads.values(), key=lambda t: t.id):
+            if ts.hidden or (ts.ident not in alive and not ts.parked):
+                continue
+            t = alive.get(ts.ident)
+            out.append({"id": ts.id, "name": t.name if t is not None else ts.name})
+        return {"threads": out}
+
+    def continue_request(self, params):
+        return _after_reply({}, self._resume_all)
+
+    def pause_request(self, params):
+        tid = params.get("threadId")
+        with self.lock:
+            if self.stopped:
+                return {}
+            if isinstance(tid, int):
+                self._by_id(tid)  # a clear error for a thread that is gone
+            # Whichever thread reaches the user's code first stops (and the others park):
+            # the asked thread may be blocked in C for a long time.
+            self.pause = "all"
+        self._refresh(restart=True)
+        for loop in self.loops():
+            try:
+                if loop.is_running() and not loop.is_closed():
+                    loop.call_soon_threadsafe(self._pause_point)
+            except Exception:  # noqa: BLE001
+                pass
+        return {}
+
+    def _pause_point(self):
+        """Runs on an event loop that was idle when pause was asked."""
+        pause = self.pause
+        if pause is None or self.stopped:
+            return
+        ts = self._thread_state()
+        if pause == "all" or pause == ts.ident:
+            self._stop(ts, sys._getframe(), _Stop("pause"))
+
+    def step_request(self, params):
+        ts = self._by_id(params.get("threadId"))
+        kind = params.get("kind")
+        if kind not in ("over", "into", "out"):
+            raise RequestError("Unknown step kind %r." % (kind,))
+        target = None
+        if kind == "into" and isinstance(params.get("targetId"), int):
+            target = self.handles.get(params["targetId"])
+            if not isinstance(target, tuple):
+                target = None
+        if not ts.parked:
+            raise RequestError("Thread %s is not stopped." % ts.id)
+
+        def plan():
+            frame = ts.top
+            if ts.stop is not None and ts.stop.post_mortem and frame is None:
+                return None
+            frame = self._innermost_visible(frame) if frame is not None else None
+            task = current_task_of_thread(ts.ident, self.loops())
+            return plan_step(kind, ts.ident, frame, task, self.jmc, target)
+
+        step = self._on_thread(ts.ident, plan)
+        return _after_reply({}, lambda: self._resume_all(step))
+
+    def step_in_targets(self, params):
+        ref = self._frame_ref(params.get("frameId"))
+        if ref.frame is None:
+            return {"targets": []}
+
+        def work():
+            out = []
+            for label, code, is_task in step_in_targets(ref.frame, ref.line, self.jmc):
+                out.append({"id": self.handles.add((code, is_task)), "label": label})
+            return {"targets": out}
+
+        return self._on_thread(ref.ident, work)
+
+    def _page(self, frames, params):
+        start = params.get("startFrame") or 0
+        levels = params.get("levels") or 0
+        total = len(frames)
+        frames = frames[start:start + levels] if levels > 0 else frames[start:]
+        return {"frames": frames, "total": total}
+
+    def stack_trace(self, params):
+        ts = self._by_id(params.get("threadId"))
+
+        def work():
+            builder = StackBuilder(self.handles, self.jmc)
+            top = ts.top
+            post = ts.stop.post_mortem if ts.stop is not None else None
+            if top is None and not post:
+                top = sys._current_frames().get(ts.ident)
+            task = current_task_of_thread(ts.ident, self.loops()) if top is not None else None
+            return self._page(builder.thread_stack(top, ts.ident, task, ts.name, post), params)
+
+        return self._on_thread(ts.ident, work)
+
+    def task_stack(self, params):
+        tid = params.get("taskId")
+        task = find_task(tid) if isinstance(tid, int) else None
+        if task is None or task.done():
+            raise RequestError("Task %s is not alive any more." % tid)
+        loop = task._loop
+        ident = getattr(loop, "_thread_id", None)
+        with self.lock:
+            ts = self.threads.get(ident) if ident is not None else None
+            running_here = ts is not None and ts.parked and current_task_of_thread(ident, self.loops()) is task
+
+        def work():
+            builder = StackBuilder(self.handles, self.jmc)
+            if running_here:
+                frames = builder.thread_stack(ts.top, ident, task, ts.name, None)
+            else:
+                frames = builder.task_stack(task)
+            return self._page(frames, params)
+
+        return self._on_thread(ident, work)
+
+    def _frame_ref(self, fid):
+        ref = self.handles.get(fid) if isinstance(fid, int) else None
+        if not isinstance(ref, FrameRef):
+            raise RequestError("Unknown frame %s (the program has resumed since)." % fid)
+        return ref
+
+    def scopes(self, params):
+        ref = self._frame_ref(params.get("frameId"))
+        if ref.frame is None:
+            return {"scopes": []}
+        return self._on_thread(ref.ident, lambda: {"scopes": self.vars.scopes(ref.frame)})
+
+    def variables(self, params):
+        vref = params.get("ref")
+        owner = self.handles.owner(vref) if isinstance(vref, int) else None
+
+        def work():
+            with _deadline.limit(_VARIABLES_LIMIT):
+                return {"variables": self.vars.variables(vref, params.get("start"), params.get("count"))}
+
+        try:
+            return self._on_thread(owner, work, _VARIABLES_LIMIT + _EVAL_GRACE)
+        except EvaluateError as exc:
+            raise RequestError(str(exc)) from None
+
+    def evaluate(self, params):
+        expression = params.get("expression")
+        if not isinstance(expression, str):
+            raise RequestError("debug/evaluate needs an expression.")
+        timeout = params.get("timeoutMs")
+        timeout_s = max(0.05, float(timeout) / 1000.0) if isinstance(timeout, (int, float)) else 10.0
+        fid = params.get("frameId")
+        if fid is None:
+            frame, ident = None, self.main_ident if self.main_ident in self.parked else None
+        else:
+            ref = self._frame_ref(fid)
+            frame, ident = ref.frame, ref.ident
+        context = params.get("context") or "repl"
+        try:
+            return self._on_thread(ident, lambda: self.vars.evaluate(expression, frame, context, timeout_s),
+                                   timeout_s + _EVAL_GRACE)
+        except EvaluateError as exc:
+            raise RequestError(str(exc)) from None
+
+    def set_variable(self, params):
+        vref, name, value = params.get("ref"), params.get("name"), params.get("value")
+        if not isinstance(vref, int) or not isinstance(name, str) or not isinstance(value, str):
+            raise RequestError("debug/setVariable needs ref, name and value.")
+        try:
+            return self._on_thread(self.handles.owner(vref),
+                                   lambda: self.vars.set_variable(vref, name, value, _VARIABLES_LIMIT),
+                                   _VARIABLES_LIMIT + _EVAL_GRACE)
+        except EvaluateError as exc:
+            raise RequestError(str(exc)) from None
+
+    def exception_info(self, params):
+        ts = self._by_id(params.get("threadId"))
+        stop = ts.stop
+        if stop is None or stop.exc is None:
+            raise RequestError("Thread %s is not stopped on an exception." % ts.id)
+        exc = stop.exc
+        t = type(exc)
+        mod = getattr(t, "__module__", "builtins")
+        qual = t.__qualname__ if mod == "builtins" else "%s.%s" % (mod, t.__qualname__)
+        try:
+            tb = "".join(traceback.format_exception(t, exc, stop.tb or exc.__traceback__))
+        except Exception:  # noqa: BLE001
+            tb = ""
+        message = describe_exception(exc)
+        message = message.split(": ", 1)[1] if ": " in message else ""
+        mode = stop.break_mode or "always"
+        if mode == "taskFailed":
+            mode = "unhandled"
+        return {"exceptionId": qual, "description": stop.text or qual, "breakMode": mode,
+                "typeName": qual, "message": message, "stackTrace": tb}
+
+    def cancel_task(self, params):
+        tid = params.get("id")
+        message = params.get("message")
+        task = find_task(tid) if isinstance(tid, int) else None
+        if task is None or task.done():
+            return {"cancelled": False}
+        loop = task._loop
+        if loop.is_closed():
+            return {"cancelled": False}
+
+        def cancel():  # after the answer: the program may end at once
+            try:
+                loop.call_soon_threadsafe(task.cancel, message if isinstance(message, str) else None)
+            except RuntimeError:  # the loop closed meanwhile
+                pass
+
+        return _after_reply({"cancelled": True}, cancel)
+
+
+def _after_reply(result, then):
+    from ._server import AfterReply
+
+    return AfterReply(result, then)
+
