@@ -95,20 +95,23 @@ export function waitWords(task: TaskInfo, nameOf: NameOf = () => undefined): str
     return m ? l10n.t('sleep, {0} s left', m[1]) : l10n.t('sleep');
   }
   if (kind.startsWith('queue.')) {
+    // The runtime says "0/10" for a Queue, "LifoQueue 2/∞" for a subclass.
     const op = kind.slice('queue.'.length);
-    const m = /^(\w+)(?: \(maxsize (\d+)\))?$/.exec(detail);
+    const m = /^(?:(\w+) )?(\d+\/\S+)$/.exec(detail);
     const cls = m?.[1] || 'Queue';
-    return m?.[2] ? l10n.t('{0}.{1} (max {2})', cls, op, m[2]) : `${cls}.${op}`;
+    return m ? `${cls}.${op} (${m[2]})` : `${cls}.${op}`;
   }
   if (kind === 'lock' || kind === 'semaphore') {
-    const cls = detail || (kind === 'lock' ? 'Lock' : 'Semaphore');
-    const holder = (wait as { holder?: number }).holder;
+    const cls = kind === 'lock' ? 'Lock' : 'Semaphore';
+    const holder = wait.holder ?? (kind === 'lock' ? ids[0] : undefined);
     if (typeof holder === 'number') return l10n.t('{0} held by {1}', cls, taskRef(holder, nameOf));
-    return ids.length ? l10n.t('{0} held by {1}', cls, ids.map((id) => taskRef(id, nameOf)).join(', ')) : `${cls}.acquire`;
+    return `${cls}.acquire`;
   }
-  if (kind === 'event' || kind === 'condition' || kind === 'barrier') {
-    const cls = detail || kind[0].toUpperCase() + kind.slice(1);
-    return `${cls}.wait`;
+  if (kind === 'event') return 'Event.wait';
+  if (kind === 'condition') return 'Condition.wait';
+  if (kind === 'barrier') {
+    const m = /^(\d+\/\d+) arrived$/.exec(detail);
+    return m ? l10n.t('Barrier.wait ({0} arrived)', m[1]) : 'Barrier.wait';
   }
   if (kind === 'task') return l10n.t('task {0}', taskRef(ids[0], nameOf));
   if (kind === 'taskgroup') return l10n.t('TaskGroup ({0})', tasksCount(ids.length));
@@ -119,7 +122,7 @@ export function waitWords(task: TaskInfo, nameOf: NameOf = () => undefined): str
   if (kind === 'wait') return l10n.t('wait ({0})', tasksCount(ids.length));
   if (kind === 'wait_for') return detail || 'wait_for';
   if (kind === 'thread') {
-    const thread = (wait as { thread?: string }).thread;
+    const thread = wait.thread;
     return thread ? l10n.t("thread '{0}'", thread) : l10n.t('thread ({0})', detail || 'executor');
   }
   if (kind === 'future') return l10n.t('future {0}', detail).trim();
