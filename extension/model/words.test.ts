@@ -31,7 +31,7 @@ describe('what a task waits on, in words', () => {
     [wait('task', "Task 'fetch-3'", [9]), "task 'fetch-3'"],
     [wait('task', '', [42]), 'task #42'],
     [wait('taskgroup', 'TaskGroup (4 tasks)', [3, 4, 5, 6]), 'TaskGroup (4 tasks)'],
-    [wait('gather', 'gather (3 awaitables, 1 done)'), 'gather (3 awaitables, 1 done)'],
+    [wait('gather', '1/3 done'), 'gather (1/3 done)'],
     [wait('thread', 'to_thread'), 'thread (to_thread)'],
     [task({ waiting_on: { kind: 'thread', detail: 'to_thread', tasks: [], thread: 'ThreadPoolExecutor-0_1' } as TaskInfo['waiting_on'] }), "thread 'ThreadPoolExecutor-0_1'"],
     [task({ waiting_on: { kind: 'lock', detail: "held by 'writer'", tasks: [], holder: 7 } }), "Lock held by 'writer'"],

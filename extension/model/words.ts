@@ -116,8 +116,8 @@ export function waitWords(task: TaskInfo, nameOf: NameOf = () => undefined): str
   if (kind === 'task') return l10n.t('task {0}', taskRef(ids[0], nameOf));
   if (kind === 'taskgroup') return l10n.t('TaskGroup ({0})', tasksCount(ids.length));
   if (kind === 'gather') {
-    const m = /^gather \((\d+) awaitables?, (\d+) done\)$/.exec(detail);
-    return m ? l10n.t('gather ({0} awaitables, {1} done)', m[1], m[2]) : 'gather';
+    const m = /^(\d+\/\d+) done/.exec(detail);
+    return m ? l10n.t('gather ({0} done)', m[1]) : 'gather';
   }
   if (kind === 'wait') return l10n.t('wait ({0})', tasksCount(ids.length));
   if (kind === 'wait_for') return detail || 'wait_for';
