@@ -112,12 +112,15 @@ export class AgentClient {
       }).catch((err: Error) => {
         throw new ProtocolError(ErrorCodes.attachFailed, `Could not attach to ${options.host}:${options.port}: ${err.message}. Is the program running with --listen?`);
       });
+      // A refused token closes the socket under a pending write; the failed request reports it.
+      socket.on('error', () => undefined);
       const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
       this.forwardNotifications(connection);
       connection.onClose(() => {
         this.connection = undefined;
         this.events.detached();
       });
+      connection.onError(() => undefined);
       connection.listen();
       await connection.sendNotification(Notifications.hello, { token: options.token, version: PROTOCOL_VERSION, pid: process.pid, python: '' });
       return await this.handshake(connection, options, 'The program refused the connection: check the token it printed.');

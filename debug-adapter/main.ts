@@ -3,9 +3,17 @@
  * stdin/stdout, `node dist/debugAdapter.js --server=PORT` on a loopback TCP port.
  */
 import { createServer } from 'node:net';
+import { logger } from '@vscode/debugadapter';
 import { AsyncioLensSession, bundledRuntimeDir } from './session';
 
 const runtimeDir = bundledRuntimeDir(__dirname);
+
+// vscode-jsonrpc reports a write to a socket the runtime already closed (a refused attach
+// token, a program that died) as a rejection nobody holds; the request that needed the write
+// fails on its own, so log it instead of letting Node end the whole session.
+process.on('unhandledRejection', (reason) => {
+  logger.warn(`Ignored a failed write to the runtime: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
 const serverArg = process.argv.slice(2).find((a) => a.startsWith('--server='));
 
 if (serverArg) {

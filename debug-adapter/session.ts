@@ -373,7 +373,8 @@ export class AsyncioLensSession extends LoggingDebugSession {
 
 async function readTokenFile(file: string): Promise<string> {
   try {
-    return (await readFile(file, 'utf8')).trim();
+    // The runtime writes the token on the first line and HOST:PORT on the second.
+    return (await readFile(file, 'utf8')).split('\n')[0].trim();
   } catch (err) {
     throw new ProtocolError(ErrorCodes.attachFailed, `Could not read the token file "${file}": ${(err as Error).message}`);
   }
