@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, watch, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebugProtocol } from '@vscode/debugprotocol';
@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findPythons } from '../../scripts/pythons.mjs';
 import type { Snapshot } from '../../debug-adapter/agentProtocol';
 import { CustomRequests } from '../../debug-adapter/customProtocol';
-import { FIXTURES, Harness, ROOT, startAdapter, waitForOutput } from './adapterClient';
+import { FIXTURES, Harness, ROOT, startAdapter } from './adapterClient';
 
 const python = (findPythons() as { path: string }[])[0].path;
 
@@ -60,7 +60,7 @@ describe('attach to a program started with --listen', () => {
     const seen = await waitForTasks(h);
     expect(seen.tasks.map((t) => t.name)).toEqual(expect.arrayContaining(['crawler', 'fetch-1', 'fetch-2']));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
-    (await import('node:fs')).writeFileSync(release, '');
+    writeFileSync(release, '');
     expect(await exited).toBe(7);
     await terminated;
     expect(program.stdout()).toContain('results [10, 20]');
