@@ -305,6 +305,8 @@ def main(argv=None):
         atexit.register(engine.close)
         _launch.uncaught_hook = engine.uncaught_event
         engine.start()
+        if agent.watchdog is not None:
+            agent.watchdog.suspended = lambda: engine.stopped
     try:
         if opts.module is not None:
             _launch.run_module(opts.module, [opts.module] + opts.args)

@@ -13,7 +13,7 @@ are left out when ``justMyCode``, and shown with the ``subtle`` hint otherwise.
 
 import asyncio
 
-from . import _snapshot
+from . import _snapshot, _waits
 from ._codeinfo import frame_name, is_runtime_file, is_user_file
 from ._tracker import task_id
 
@@ -79,11 +79,13 @@ def find_task(tid):
 
 
 def awaiters_of(task):
-    """Tasks that wait for *task* (directly, through gather, a TaskGroup, wait_for, wait)."""
+    """Tasks that wait for *task* (directly, through gather, a TaskGroup, wait_for, wait,
+    shield), as the tracker's wait classification sees them."""
     tid = task_id(task)
     direct, other = [], []
     try:
         tasks = asyncio.all_tasks(task._loop)
+        ctx = _waits.Context(())
     except Exception:  # noqa: BLE001
         return []
     for t in tasks:
@@ -97,8 +99,8 @@ def awaiters_of(task):
             continue
         try:
             links = _snapshot.walk_chain(t._coro)
-            waiting, _key = _snapshot._classify(t, links, fut)
-            if tid in waiting["tasks"]:
+            waiting, _key = _waits.classify(t, links, fut, ctx)
+            if tid in waiting["tasks"] and waiting.get("holder") is None:  # a lock holder is not awaited
                 other.append(t)
         except Exception:  # noqa: BLE001
             continue

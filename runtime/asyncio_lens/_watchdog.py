@@ -67,6 +67,9 @@ class Watchdog:
         self._stop = threading.Event()
         self._thread = None
         self.reports = 0
+        # A callable that is true while a debugger holds the program stopped: a loop
+        # stopped at a breakpoint is not blocked.
+        self.suspended = None
 
     @property
     def period(self):
@@ -118,6 +121,10 @@ class Watchdog:
                 state.pending_since = None
                 if state.blocked is not None:
                     self._answered(state, ended=True)
+                continue
+            suspended = self.suspended
+            if suspended is not None and suspended():
+                state.pending_since = None  # start over once the debugger resumes
                 continue
             if state.pending_since is None:
                 state.pending_since = time.monotonic()

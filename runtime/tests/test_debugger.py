@@ -6,6 +6,7 @@ for a message or an exit; timeouts are upper bounds only.
 """
 
 import os
+import socket
 import sys
 
 import pytest
@@ -159,9 +160,33 @@ def test_breakpoint_in_task_async_stack_variables(adapter):
     assert set(d.locals(frames[4]["id"])) >= {"a", "b", "res"}
     assert d.value("asyncio.current_task().get_name()", frames[0]["id"]) == "'album'"
     assert d.value("x + 1", frames[1]["id"]) == "6"
+    d.clear()
     d.cont()
     rc, out, _ = d.finish()
     assert rc == 0 and "results [6, 6] 11" in out
+
+
+def test_async_stack_through_gather_and_task_group(adapter):
+    d = Debug(adapter, "dbg_tasks.py", breakpoints={"dbg_tasks.py": [
+        {"marker": "worker_loop", "condition": "name == 'a'"},
+        {"marker": "leaf_first", "condition": "x == 1"}]})
+    d.stopped()
+    frames = d.frames()
+    assert [(f["name"], f.get("hint")) for f in frames[:3]] == [
+        ("worker", None), ("awaited by Task 'Task-1'", "label"), ("main", None)]
+    assert frames[2]["line"] == d.line("gather")
+    d.set_bps("dbg_tasks.py", [{"marker": "leaf_first", "condition": "x == 1"}])
+    d.cont()
+    if sys.version_info < (3, 11):
+        assert d.finish()[0] == 0
+        return
+    d.stopped()
+    frames = d.frames()
+    assert [(f["name"], f.get("hint")) for f in frames[:4]] == [
+        ("leaf", None), ("awaited by Task 'Task-1'", "label"), ("grouped", None), ("main", None)]
+    assert frames[2]["line"] == d.line("group")
+    d.cont()
+    assert d.finish()[0] == 0
 
 
 def test_condition_hit_condition_and_logpoint(adapter):
@@ -315,9 +340,9 @@ def test_pause_a_busy_coroutine(adapter):
     assert d.a.proc.stdout.readline() == b"running\n"
     d.ok("debug/pause", {"threadId": 1})
     st = d.stopped()
-    assert st["reason"] == "pause" and st["taskId"] is not None
     frames = d.frames()
-    assert (frames[0]["name"], frames[0]["line"]) == ("spin", d.line("spin"))
+    assert st["reason"] == "pause" and st["taskId"] is not None, (st, frames)
+    assert (frames[0]["name"], frames[0]["line"]) == ("spin", d.line("spin")), (st, frames)
     assert [f["name"] for f in frames[:2]] == ["spin", "main"]
     assert int(d.value("n", frames[0]["id"])) > 0
     d.cont()
@@ -479,6 +504,7 @@ def test_just_my_code_off_shows_library_frames_subtle(adapter):
     frames = d.frames()
     subtle = [f for f in frames if f.get("hint") == "subtle"]
     assert subtle and all("asyncio_lens" not in f["file"] for f in frames)
+    d.clear()
     d.cont()
     assert d.finish()[0] == 0
 
@@ -501,6 +527,7 @@ def test_syntax_error_is_reported_after_the_debugger_connected(adapter, tmp_path
 def test_disconnect_while_stopped_lets_the_program_finish(adapter):
     d = Debug(adapter, "dbg_tasks.py", breakpoints={"dbg_tasks.py": ["worker_loop"]})
     d.stopped()
+    d.a.sock.shutdown(socket.SHUT_RDWR)
     d.a.sock.close()
     rc, out, _ = d.finish()
     assert rc == 0 and "results [6, 6] 11" in out

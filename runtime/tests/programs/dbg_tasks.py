@@ -1,5 +1,6 @@
 """Tasks for the debugger tests: two tasks running the same code, and an await chain."""
 import asyncio
+import sys
 
 
 async def worker(name, n):
@@ -27,12 +28,19 @@ async def album():
     return r  # @album_after
 
 
+async def grouped():
+    async with asyncio.TaskGroup() as tg:  # @group
+        tg.create_task(leaf(1), name="tg-leaf")
+
+
 async def main():
     a = asyncio.create_task(worker("a", 3), name="worker-a")  # @create_a
     b = asyncio.create_task(worker("b", 3), name="worker-b")
     res = await asyncio.gather(a, b)  # @gather
     al = await asyncio.create_task(album(), name="album")  # @await_album
     print("results", res, al)  # @print
+    if sys.version_info >= (3, 11):
+        await grouped()
 
 
 asyncio.run(main())
