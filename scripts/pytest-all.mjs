@@ -39,6 +39,12 @@ function ensurePytest({ path, minor }) {
   return hasPytest(path);
 }
 
+/** uvloop, where this Python can get a wheel, so the runtime's uvloop test runs instead of skipping. */
+function ensureUvloop({ path, version }) {
+  if (spawnSync(path, ['-c', 'import uvloop'], { stdio: 'ignore', timeout: 60_000 }).status === 0) return;
+  if (!pip(path, ['--retries', '0', '--timeout', '10', 'uvloop'])) console.log(`uvloop is not available for CPython ${version}: its test will be skipped there`);
+}
+
 /** Runs pytest, streaming its output; resolves to { status, closing, seconds }. */
 function runPytest(python) {
   return new Promise((done) => {
@@ -70,6 +76,7 @@ const pythons = findPythons();
 const results = [];
 for (const py of pythons) {
   console.log(`\n=== CPython ${py.version} (${py.path})`);
+  ensureUvloop(py);
   if (!ensurePytest(py)) {
     results.push({ ...py, ok: false, closing: 'pytest could not be installed', seconds: 0 });
     continue;
