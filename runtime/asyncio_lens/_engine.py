@@ -22,6 +22,7 @@ Faults of the engine are logged and contained: no exception of ours reaches user
 import asyncio
 import collections
 import logging
+import os
 import queue
 import sys
 import threading
@@ -193,6 +194,8 @@ class Engine:
             from ._settrace_backend import SettraceBackend as backend_cls
         _deadline.prestart()
         self._patch()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._after_fork_in_child)
         if self.stop_on_entry:
             self.step = entry_step(self.main_ident, self.jmc)
         self.backend = backend_cls(self)
@@ -224,7 +227,17 @@ class Engine:
             self.filters = frozenset()
             self.step = None
             self.pause = None
-        self._resume_all()
+        if not self._resume_all():
+            self._refresh()
+
+    def _after_fork_in_child(self):
+        """The child of a fork is not debugged: it has no connection (the server detaches)."""
+        try:
+            self.stopped = False
+            self.parked = {}
+            self.close()
+        except Exception:  # noqa: BLE001
+            pass
 
     def fault(self, where):
         self.faults += 1
@@ -516,6 +529,9 @@ class Engine:
                 if item is _RESUME:
                     break
                 item.run()
+        except BaseException:  # KeyboardInterrupt while stopped: let everything go on
+            self._resume_all()
+            raise
         finally:
             ts.top = None
             ts.stop = None

@@ -28,7 +28,9 @@ class SettraceBackend:
     def __init__(self, engine):
         self.engine = engine
         self.trace_all = False
+        self.lines_all = False  # every traced frame wants line events (pause, step into, park)
         self.step_ids = frozenset()
+        self.step_files = frozenset()
         self._tls = threading.local()
         self._installed = False
         eng = engine
@@ -61,18 +63,48 @@ class SettraceBackend:
                 fault("settrace " + event)
             return local
 
-        def global_trace(frame, event, arg):
-            code = frame.f_code
+        exc_only = object()  # trace the frame for exceptions, not lines
+        miss = object()
+        # co_filename -> None (trace nothing in that file) or {code: decision}. Replaced
+        # whole by update(): a decision taken under the old state lands in a dict nobody reads.
+        box = self._decisions = [{}]
+
+        def decide(code):
+            fn = code.co_filename
+            d = box[0]
+            stepped = id(code) in backend.step_ids
             if backend.trace_all:
-                if is_runtime_file(code.co_filename):
-                    return None
+                if is_runtime_file(fn):
+                    r = None
+                elif backend.lines_all or stepped or bps.code_has_breakpoints(code):
+                    r = local
+                else:
+                    r = exc_only
+            elif bps.lines_for(fn) is None and fn not in backend.step_files:
+                d[fn] = None
+                return None
+            else:
+                r = local if stepped or bps.code_has_breakpoints(code) else None
+            per = d.get(fn)
+            if per is None:
+                per = d[fn] = {}
+            per[code] = r
+            return r
+
+        def global_trace(frame, event, arg):
+            # Every call (and every resume of a coroutine) of every thread comes here: one
+            # or two dict lookups decide, for most calls.
+            code = frame.f_code
+            per = box[0].get(code.co_filename, miss)
+            if per is None:
+                return None
+            r = miss if per is miss else per.get(code, miss)
+            if r is miss:
+                r = decide(code)
+            if r is exc_only:
+                frame.f_trace_lines = False
                 return local
-            table = bps.lines_for(code.co_filename)
-            if table is not None and bps.code_has_breakpoints(code):
-                return local
-            if id(code) in backend.step_ids:
-                return local
-            return None
+            return r
 
         self.local = local
         self.global_trace = global_trace
@@ -108,10 +140,13 @@ class SettraceBackend:
             return
         eng = self.engine
         step = eng.step
+        self.lines_all = bool(eng.global_lines)
         self.trace_all = bool(eng.global_lines or ("raised" in eng.filters) or ("userUncaught" in eng.filters))
         codes = eng.step_codes()
         self.step_ids = frozenset(id(c) for c in codes)
+        self.step_files = frozenset(c.co_filename for c in codes)
         self._keep = codes  # the ids stay unique while the step lives
+        self._decisions[0] = {}  # decide every code object again
         if step is not None:
             for f in step.armed + step.watch:
                 self._set_trace(f)
@@ -126,6 +161,6 @@ class SettraceBackend:
                     fn = code.co_filename
                     if not is_runtime_file(fn) and (
                             eng.global_lines or bps.code_has_breakpoints(code)):
-                        if f.f_trace is None:
+                        if f.f_trace is None or not f.f_trace_lines:
                             self._set_trace(f)
                     f = f.f_back
