@@ -542,3 +542,24 @@ def test_requests_when_not_stopped_get_clear_errors(adapter):
     assert "not stopped on an exception" in d.error("debug/exceptionInfo", {"threadId": 1})
     frames = d.ok("debug/stackTrace", {"threadId": 1})["frames"]  # a running thread: a sample
     assert frames and frames[-1]["name"] == "<module>"
+
+
+def test_uncaught_exception_in_a_thread_stops_there(adapter):
+    d = Debug(adapter, "dbg_thread_exc.py", filters=["uncaught"])
+    st = d.stopped()
+    assert st["reason"] == "exception" and st["text"].startswith("IndexError")
+    assert st["threadId"] != 1
+    frames = d.frames(st["threadId"])
+    assert (frames[0]["name"], frames[0]["line"]) == ("work", d.line("thread_raise"))
+    assert d.value("items", frames[0]["id"]) == "[0, 1, 2]"
+    # stepping from a post-mortem stop simply lets the program go on
+    d.ok("debug/step", {"threadId": st["threadId"], "kind": "over"})
+    rc, out, err = d.finish()
+    assert rc == 0 and out == "main goes on\n" and "IndexError" in err
+
+
+def test_evaluate_while_running_uses_the_main_module(adapter):
+    d = Debug(adapter, "dbg_busy.py", "spin")
+    assert d.a.proc.stdout.readline() == b"running\n"
+    assert d.value("spin.__name__") == "'spin'"
+    assert "NameError" in d.evaluate("no_such_name")["error"]["message"]
