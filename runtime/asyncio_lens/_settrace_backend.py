@@ -11,11 +11,22 @@ the frames a step arms, code holding a new breakpoint) get their ``f_trace`` set
 directly; that works across threads because every thread has the global tracer
 installed (``threading.settrace`` for threads started later).
 
+The main thread (where asyncio usually runs) is traced only while something needs it
+(breakpoints, a step, a pause or a stop, the raised/user-uncaught filters): a trace
+function makes CPython 3.10/3.11 take its slow path for every instruction (about 3x) even
+when it traces nothing. When tracing becomes necessary while the main thread runs, the
+runtime sends it a real-time signal (Linux) whose handler installs the tracer there, also
+in a busy loop or a blocking call (PEP 475 retries the call after the handler). When it is
+no longer needed, the main thread's global tracer removes itself at its next call. Without
+a free real-time signal (macOS), the main thread is always traced. Other threads always
+are (``threading.settrace``).
+
 A ``return`` event is a suspension when the frame stopped at ``YIELD_VALUE`` (3.11) or
 just before ``YIELD_FROM`` (3.10); otherwise a return, or an unwinding when the opcode is
 not a return and an exception passed through the frame.
 """
 
+import signal
 import sys
 import threading
 
@@ -24,9 +35,18 @@ from ._codeinfo import is_runtime_file, is_value_return, is_yield_return
 __all__ = ["SettraceBackend"]
 
 
+# A real-time signal nobody uses, to make the main thread install the tracer itself.
+_SIGNAL = signal.SIGRTMIN + 7 if hasattr(signal, "SIGRTMIN") and hasattr(signal, "pthread_kill") else None
+
+
 class SettraceBackend:
     def __init__(self, engine):
         self.engine = engine
+        self.needed = True  # something needs the tracer (see update)
+        self._main = threading.main_thread().ident
+        self._main_traced = False
+        self._lazy = False  # the main thread is traced only when needed
+        self._old_handler = None
         self.trace_all = False
         self.lines_all = False  # every traced frame wants line events (pause, step into, park)
         self.step_ids = frozenset()
@@ -70,6 +90,9 @@ class SettraceBackend:
         box = self._decisions = [{}]
 
         def decide(code):
+            if not backend.needed and backend._lazy and threading.get_ident() == backend._main:
+                backend._untrace_main()
+                return None
             fn = code.co_filename
             d = box[0]
             stepped = id(code) in backend.step_ids
@@ -113,9 +136,58 @@ class SettraceBackend:
         return (self.trace_all or id(code) in self.step_ids or self.engine.bps.code_has_breakpoints(code))
 
     def install(self):
+        """On the main thread, before the program runs."""
         threading.settrace(self.global_trace)
-        sys.settrace(self.global_trace)
         self._installed = True
+        self._lazy = self._install_signal()
+        self.needed = self._compute_needed()
+        if not self._lazy or self.needed:
+            sys.settrace(self.global_trace)
+            self._main_traced = True
+
+    def _install_signal(self):
+        if _SIGNAL is None or threading.get_ident() != self._main:
+            return False
+        try:
+            if signal.getsignal(_SIGNAL) not in (signal.SIG_DFL, None):
+                return False
+            self._old_handler = signal.signal(_SIGNAL, self._on_signal)
+            return True
+        except (ValueError, OSError, RuntimeError):
+            return False
+
+    def _compute_needed(self):
+        eng = self.engine
+        return bool(eng.bps.any() or eng.step is not None or eng.global_lines
+                    or "raised" in eng.filters or "userUncaught" in eng.filters)
+
+    def _on_signal(self, signum, frame):
+        """Runs on the main thread: install the tracer if it is needed now."""
+        try:
+            if self._installed and self.needed and not self._main_traced:
+                self._trace_main(frame)
+        except Exception:  # noqa: BLE001
+            self.engine.fault("settrace signal")
+
+    def _trace_main(self, top):
+        sys.settrace(self.global_trace)
+        self._main_traced = True
+        eng = self.engine
+        step_ids = self.step_ids
+        f = top
+        while f is not None:
+            code = f.f_code
+            if not is_runtime_file(code.co_filename) and (
+                    eng.global_lines or id(code) in step_ids or eng.bps.code_has_breakpoints(code)):
+                self._set_trace(f)
+            f = f.f_back
+
+    def _untrace_main(self):
+        sys.settrace(None)
+        self._main_traced = False
+        if self.needed:  # needed again meanwhile: update() saw the tracer still on
+            sys.settrace(self.global_trace)
+            self._main_traced = True
 
     def close(self):
         if not self._installed:
@@ -126,6 +198,11 @@ class SettraceBackend:
         threading.settrace(None)
         if sys.gettrace() is self.global_trace:
             sys.settrace(None)
+        if self._old_handler is not None and threading.get_ident() == self._main:
+            try:
+                signal.signal(_SIGNAL, self._old_handler)
+            except (ValueError, OSError):
+                pass
         # Other threads keep the global tracer; with nothing to trace it returns None.
 
     def _set_trace(self, frame):
@@ -147,6 +224,15 @@ class SettraceBackend:
         self.step_files = frozenset(c.co_filename for c in codes)
         self._keep = codes  # the ids stay unique while the step lives
         self._decisions[0] = {}  # decide every code object again
+        self.needed = self._compute_needed()
+        if self._lazy and self.needed and not self._main_traced:
+            if threading.get_ident() == self._main:
+                self._trace_main(sys._getframe(1))
+            else:
+                try:
+                    signal.pthread_kill(self._main, _SIGNAL)
+                except (OSError, ValueError):
+                    pass
         if step is not None:
             for f in step.armed + step.watch:
                 self._set_trace(f)
