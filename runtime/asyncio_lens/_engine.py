@@ -409,7 +409,19 @@ class Engine:
         task = current_task_of_thread(ts.ident, self.loops())
         with self.lock:
             if self.step is step and step.returned(frame, task):
+                _log.debug("step: %s returned; armed %s, anywhere %s", frame.f_code.co_name,
+                           [(f.f_code.co_name, f.f_lineno) for f in step.armed], step.anywhere)
                 self._refresh()
+
+    def resume_event(self, frame):
+        """A coroutine frame of a step's code resumes."""
+        step = self.step
+        if step is None or not step.resumed(frame):
+            return
+        ts = self._thread_state()
+        if ts.hidden or ts.busy:
+            return
+        self._stop(ts, frame, _Stop("step"))
 
     def raise_event(self, frame, exc, tb=None):
         if "raised" not in self.filters or isinstance(exc, _IGNORED):
@@ -659,6 +671,10 @@ class Engine:
             return plan_step(kind, ts.ident, frame, task, self.jmc, target)
 
         step = self._on_thread(ts.ident, plan)
+        if step is not None and _log.isEnabledFor(logging.DEBUG):
+            _log.debug("step %s: armed %s, watched %s, anywhere %s", step.kind,
+                       [(f.f_code.co_name, f.f_lineno) for f in step.armed],
+                       [(f.f_code.co_name, f.f_lineno) for f in step.watch], step.anywhere)
         return _after_reply({}, lambda: self._resume_all(step))
 
     def step_in_targets(self, params):

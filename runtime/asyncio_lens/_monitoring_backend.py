@@ -9,7 +9,7 @@ that need events, so a program without breakpoints runs at full speed.
   that holds a breakpoint line gets local ``LINE`` events; its other lines answer
   ``DISABLE``. Code already running when a breakpoint is set is found by walking every
   thread's stack and every task's coroutine chain.
-* **Steps:** local ``LINE | PY_RETURN`` on the armed frames' code objects (the callback
+* **Steps:** local ``LINE | PY_RETURN | PY_RESUME`` on the armed frames' code objects (the callback
   compares ``sys._getframe(1)`` with the armed frames, and answers None, not DISABLE, for
   other tasks' frames); global ``LINE`` for step into, stop on entry, pause and while
   other threads must park.
@@ -29,7 +29,7 @@ _M = sys.monitoring
 _E = _M.events
 _DISABLE = _M.DISABLE
 _LOCAL_BP = _E.LINE
-_LOCAL_STEP = _E.LINE | _E.PY_RETURN
+_LOCAL_STEP = _E.LINE | _E.PY_RETURN | _E.PY_RESUME
 
 
 def _free_tool():
@@ -72,9 +72,16 @@ class MonitoringBackend:
                 return None
 
         def on_start(code, offset):
+            # PY_START/PY_RESUME: globally, to discover breakpoints' code objects; locally,
+            # on a step's code objects, to see an awaiting task's frame resume.
             try:
+                if eng.step is not None and any(c is code for c in eng.step_codes()):
+                    eng.resume_event(getframe(1))
+                    return None
                 if bps.code_has_breakpoints(code):
                     self._discovered(code)
+            except KeyboardInterrupt:
+                raise
             except BaseException:  # noqa: BLE001
                 fault("PY_START")
             return _DISABLE

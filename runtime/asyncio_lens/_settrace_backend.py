@@ -51,6 +51,7 @@ class SettraceBackend:
         self.lines_all = False  # every traced frame wants line events (pause, step into, park)
         self.step_ids = frozenset()
         self.step_files = frozenset()
+        self.resume_ids = frozenset()
         self._tls = threading.local()
         self._installed = False
         eng = engine
@@ -84,6 +85,7 @@ class SettraceBackend:
             return local
 
         exc_only = object()  # trace the frame for exceptions, not lines
+        resume_check = object()  # a step waits for a frame of this code to resume
         miss = object()
         # co_filename -> None (trace nothing in that file) or {code: decision}. Replaced
         # whole by update(): a decision taken under the old state lands in a dict nobody reads.
@@ -108,6 +110,8 @@ class SettraceBackend:
                 return None
             else:
                 r = local if stepped or bps.code_has_breakpoints(code) else None
+            if r is local and id(code) in backend.resume_ids:
+                r = resume_check
             per = d.get(fn)
             if per is None:
                 per = d[fn] = {}
@@ -123,9 +127,21 @@ class SettraceBackend:
                 return None
             r = miss if per is miss else per.get(code, miss)
             if r is miss:
-                r = decide(code)
+                try:
+                    r = decide(code)
+                except BaseException:  # noqa: BLE001 - a raising tracer would be removed
+                    fault("settrace call")
+                    return None
             if r is exc_only:
                 frame.f_trace_lines = False
+                return local
+            if r is resume_check:
+                try:
+                    eng.resume_event(frame)
+                except KeyboardInterrupt:
+                    raise
+                except BaseException:  # noqa: BLE001
+                    fault("settrace resume")
                 return local
             return r
 
@@ -222,6 +238,7 @@ class SettraceBackend:
         codes = eng.step_codes()
         self.step_ids = frozenset(id(c) for c in codes)
         self.step_files = frozenset(c.co_filename for c in codes)
+        self.resume_ids = frozenset(id(f.f_code) for f in step.resume) if step is not None else frozenset()
         self._keep = codes  # the ids stay unique while the step lives
         self._decisions[0] = {}  # decide every code object again
         self.needed = self._compute_needed()

@@ -8,7 +8,9 @@ tasks running the same code never stop a step.
   calling function, or the coroutine awaiting it), or, for a task's top coroutine, the
   innermost user frame of every task awaiting this task. An ``await`` that suspends for
   many loop turns simply leaves the armed frame waiting for its next line.
-* **out**: only what runs after the frame returns.
+* **out**: only what runs after the frame returns. When that is another task (the frame is
+  its task's top coroutine), the step ends as soon as that task's frame resumes, on its
+  ``await`` line.
 * **into**: as over, plus the first line of user code that runs on the same thread in the
   same task (a coroutine awaited on this line, a function called from it).
 * **target** (a step-in target): the first line of the chosen code object (e.g. the
@@ -26,7 +28,7 @@ __all__ = ["Step", "plan_step", "entry_step", "callers_after_return"]
 
 
 class Step:
-    __slots__ = ("kind", "ident", "frame", "task", "armed", "watch", "target_code", "anywhere", "jmc")
+    __slots__ = ("kind", "ident", "frame", "task", "armed", "watch", "resume", "target_code", "anywhere", "jmc")
 
     def __init__(self, kind, ident, jmc):
         self.kind = kind
@@ -35,6 +37,7 @@ class Step:
         self.task = None
         self.armed = []  # frames whose next line ends the step
         self.watch = []  # frames whose return re-plans the step
+        self.resume = []  # frames of awaiting tasks: the step ends when one resumes
         self.target_code = None
         self.anywhere = False  # stop at the next user line on thread `ident` (in `task`, if set)
         self.jmc = jmc
@@ -45,6 +48,11 @@ class Step:
         if self.target_code is not None:
             out.append(self.target_code)
         return out
+
+    def resumed(self, frame):
+        """An awaiting task's frame resumes (its await is over): the step ends there, on the
+        ``await`` line, even if that frame runs no further line (``async with``'s exit)."""
+        return any(f is frame for f in self.resume)
 
     def matches(self, frame, ident, current_task):
         """Should a line event in *frame* on thread *ident* end this step?"""
@@ -59,16 +67,28 @@ class Step:
         return False
 
     def returned(self, frame, task):
-        """A watched frame returned (not a yield): arm what runs next. True if anything changed."""
-        idx = next((i for i, f in enumerate(self.watch) if f is frame), None)
-        if idx is None:
+        """A watched or armed frame returned (not a yield): arm what runs next.
+
+        An armed frame can return without running another line (``async with`` as the
+        last statement: its exit runs on the ``with`` line); its callers take its place.
+        True if anything changed.
+        """
+        watched = any(f is frame for f in self.watch)
+        armed_here = any(f is frame for f in self.armed)
+        if not watched and not armed_here:
             return False
-        del self.watch[idx]
+        self.watch = [f for f in self.watch if f is not frame]
         armed = self.armed = [f for f in self.armed if f is not frame]
         if task is not None and frame is coro_frame(task._coro):
-            for f in _awaiter_frames(task, self.jmc):
-                if not any(a is f for a in armed):
-                    armed.append(f)
+            nxt = _awaiter_frames(task, self.jmc)
+            self.resume.extend(nxt)
+        elif armed_here and not watched:
+            nxt = callers_after_return(frame, task, self.jmc)
+        else:
+            nxt = []  # the callers were armed when the step was planned
+        for f in nxt:
+            if not any(a is f for a in armed):
+                armed.append(f)
         if not armed and self.target_code is None:
             self.anywhere = True
             self.task = None
@@ -114,6 +134,8 @@ def plan_step(kind, ident, frame, task, jmc, target=None):
         step.task = None
         return step
     callers = callers_after_return(frame, task, jmc)
+    if task is not None and frame is coro_frame(task._coro):
+        step.resume = list(callers)
     if target is not None:
         step.kind = "target"
         step.target_code, is_task = target

@@ -279,8 +279,8 @@ def test_step_over_at_the_end_of_a_task_goes_to_its_awaiter(adapter):
     d = Debug(adapter, "dbg_tasks.py", breakpoints={"dbg_tasks.py": ["album_after"]})
     d.stopped()
     d.clear()
-    st = d.step("over")
-    assert d.top() == ("main", d.line("print")), d.frames()
+    st = d.step("over")  # the awaiting task resumes: it stops on its await line
+    assert d.top() == ("main", d.line("await_album")), d.frames()
     assert st["reason"] == "step"
     d.cont()
     assert d.finish()[0] == 0
@@ -296,8 +296,8 @@ def test_step_into_await_and_out_to_the_awaiting_coroutine_and_task(adapter):
     assert d.top() == ("middle", d.line("middle_after"))
     d.step("out")
     assert d.top() == ("album", d.line("album_after"))
-    st = d.step("out")
-    assert d.top() == ("main", d.line("print")), d.frames()
+    st = d.step("out")  # out of a task: the task awaiting it, on its await line
+    assert d.top() == ("main", d.line("await_album")), d.frames()
     assert st["taskId"] != 0
     d.cont()
     assert d.finish()[0] == 0
@@ -563,3 +563,25 @@ def test_evaluate_while_running_uses_the_main_module(adapter):
     assert d.a.proc.stdout.readline() == b"running\n"
     assert d.value("spin.__name__") == "'spin'"
     assert "NameError" in d.evaluate("no_such_name")["error"]["message"]
+
+
+def test_step_out_of_gather_and_task_group_children(adapter):
+    d = Debug(adapter, "dbg_tasks.py", breakpoints={"dbg_tasks.py": [
+        {"marker": "worker_return", "condition": "name == 'a'"}]})
+    d.stopped()
+    d.clear()
+    d.step("out")  # out of a gather child: main, once the gather is done
+    assert d.top() == ("main", d.line("gather")), d.frames()
+    if sys.version_info < (3, 11):
+        d.cont()
+        assert d.finish()[0] == 0
+        return
+    d.set_bps("dbg_tasks.py", [{"marker": "leaf_return", "condition": "x == 1"}])
+    d.cont()
+    d.stopped()
+    d.clear()
+    st = d.step("out")  # out of a TaskGroup child's coroutine: the task waiting in the group
+    assert d.top() == ("grouped", d.line("group")), d.frames()
+    assert st["reason"] == "step"
+    d.cont()
+    assert d.finish()[0] == 0
