@@ -32,6 +32,7 @@ from asyncio import base_events as _base_events
 from . import _deadline
 from ._breakpoints import BreakpointStore, evaluate_hit
 from ._codeinfo import is_runtime_file, is_user_file
+from ._mainsignal import MainSignal
 from ._frames import FrameRef, StackBuilder, current_task_of_thread, find_task, task_label
 from ._stepping import entry_step, plan_step
 from ._stepping_targets import step_in_targets
@@ -161,6 +162,7 @@ class Engine:
         self.closed = False
         self.faults = 0
         self.main_ident = threading.main_thread().ident
+        self.main_signal = MainSignal()
         self.threads[self.main_ident] = _Thread(self.main_ident, 1, "MainThread", False)
 
     # -- setup ---------------------------------------------------------------------------
@@ -193,6 +195,8 @@ class Engine:
         else:
             from ._settrace_backend import SettraceBackend as backend_cls
         _deadline.prestart()
+        self.main_signal.install()
+        self.main_signal.add(self._main_signalled)
         self._patch()
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork_in_child)
@@ -213,6 +217,7 @@ class Engine:
                 backend.close()
             except Exception:  # noqa: BLE001
                 _log.exception("closing the debugger backend failed")
+        self.main_signal.close()
         for owner, name, orig in reversed(self._patches):
             try:
                 setattr(owner, name, orig)
@@ -632,6 +637,7 @@ class Engine:
             # the asked thread may be blocked in C for a long time.
             self.pause = "all"
         self._refresh(restart=True)
+        self.main_signal.kick()
         for loop in self.loops():
             try:
                 if loop.is_running() and not loop.is_closed():
@@ -639,6 +645,17 @@ class Engine:
             except Exception:  # noqa: BLE001
                 pass
         return {}
+
+    def _main_signalled(self, frame):
+        """On the main thread, in a signal handler: a pause stops here at once when the
+        main thread was interrupted in the user's code (e.g. blocked in ``time.sleep``);
+        elsewhere (a library frame may hold a lock) the next user line stops it."""
+        if self.pause is None or self.stopped or frame is None:
+            return
+        ts = self._thread_state()
+        if ts.hidden or ts.busy or not is_user_file(frame.f_code.co_filename, True):
+            return
+        self._stop(ts, frame, _Stop("pause"))
 
     def _pause_point(self):
         """Runs on an event loop that was idle when pause was asked."""

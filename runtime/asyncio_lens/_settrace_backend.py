@@ -26,7 +26,6 @@ just before ``YIELD_FROM`` (3.10); otherwise a return, or an unwinding when the 
 not a return and an exception passed through the frame.
 """
 
-import signal
 import sys
 import threading
 
@@ -34,9 +33,6 @@ from ._codeinfo import is_runtime_file, is_value_return, is_yield_return
 
 __all__ = ["SettraceBackend"]
 
-
-# A real-time signal nobody uses, to make the main thread install the tracer itself.
-_SIGNAL = signal.SIGRTMIN + 7 if hasattr(signal, "SIGRTMIN") and hasattr(signal, "pthread_kill") else None
 
 
 class SettraceBackend:
@@ -46,7 +42,6 @@ class SettraceBackend:
         self._main = threading.main_thread().ident
         self._main_traced = False
         self._lazy = False  # the main thread is traced only when needed
-        self._old_handler = None
         self.trace_all = False
         self.lines_all = False  # every traced frame wants line events (pause, step into, park)
         self.step_ids = frozenset()
@@ -155,29 +150,21 @@ class SettraceBackend:
         """On the main thread, before the program runs."""
         threading.settrace(self.global_trace)
         self._installed = True
-        self._lazy = self._install_signal()
+        sig = self.engine.main_signal
+        self._lazy = sig.ok
+        if sig.ok:
+            sig.add(self._on_signal)
         self.needed = self._compute_needed()
         if not self._lazy or self.needed:
             sys.settrace(self.global_trace)
             self._main_traced = True
-
-    def _install_signal(self):
-        if _SIGNAL is None or threading.get_ident() != self._main:
-            return False
-        try:
-            if signal.getsignal(_SIGNAL) not in (signal.SIG_DFL, None):
-                return False
-            self._old_handler = signal.signal(_SIGNAL, self._on_signal)
-            return True
-        except (ValueError, OSError, RuntimeError):
-            return False
 
     def _compute_needed(self):
         eng = self.engine
         return bool(eng.bps.any() or eng.step is not None or eng.global_lines
                     or "raised" in eng.filters or "userUncaught" in eng.filters)
 
-    def _on_signal(self, signum, frame):
+    def _on_signal(self, frame):
         """Runs on the main thread: install the tracer if it is needed now."""
         try:
             if self._installed and self.needed and not self._main_traced:
@@ -214,11 +201,6 @@ class SettraceBackend:
         threading.settrace(None)
         if sys.gettrace() is self.global_trace:
             sys.settrace(None)
-        if self._old_handler is not None and threading.get_ident() == self._main:
-            try:
-                signal.signal(_SIGNAL, self._old_handler)
-            except (ValueError, OSError):
-                pass
         # Other threads keep the global tracer; with nothing to trace it returns None.
 
     def _set_trace(self, frame):
@@ -246,10 +228,7 @@ class SettraceBackend:
             if threading.get_ident() == self._main:
                 self._trace_main(sys._getframe(1))
             else:
-                try:
-                    signal.pthread_kill(self._main, _SIGNAL)
-                except (OSError, ValueError):
-                    pass
+                self.engine.main_signal.kick()
         if step is not None:
             for f in step.armed + step.watch:
                 self._set_trace(f)

@@ -267,7 +267,10 @@ describe.each(pythons)('Python $version', ({ path: python }) => {
     const event = await stopAfter(() => h.client.pauseRequest({ threadId: 1 }));
     expect(event.body).toMatchObject({ reason: 'pause', threadId: 1 });
     const stack = await frames();
-    expect(stack.slice(0, 2).map((f) => [f.name, f.line])).toEqual([['spin', line(BUSY, 'spin')], ['main', line(BUSY, 'spin') + 4]]);
+    expect(stack.slice(0, 2).map((f) => f.name)).toEqual(['spin', 'main']);
+    // a line event on the loop's body, or the pause signal landing on the `while` line
+    expect([line(BUSY, 'spin') - 1, line(BUSY, 'spin')]).toContain(stack[0].line);
+    expect(stack[1].line).toBe(line(BUSY, 'spin') + 4);
     expect(Number(await evaluate('n', stack[0].id))).toBeGreaterThan(999);
     const terminated = h.client.waitForEvent('terminated');
     await h.client.disconnectRequest({ terminateDebuggee: true });
