@@ -287,6 +287,11 @@ export interface StepParams {
   kind: StepKind;
   /** For `into`: one of the ids from `debug/stepInTargets`. */
   targetId?: number;
+  /**
+   * Step this task instead (its thread was selected in the Call Stack): a suspended task
+   * stops at its own next line, whenever it runs again. `threadId` is then ignored.
+   */
+  taskId?: number;
 }
 
 export interface FrameInfo {

@@ -19,7 +19,7 @@ import {
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXCEPTION_FILTERS, ExceptionFilter, NotificationMap, Notifications, Requests, StoppedParams, TasksChangedParams } from './agentProtocol';
+import { EXCEPTION_FILTERS, ExceptionFilter, NotificationMap, StepKind, StepParams, Notifications, Requests, StoppedParams, TasksChangedParams } from './agentProtocol';
 import { AgentClient } from './agentClient';
 import { CustomEvents, CustomRequests } from './customProtocol';
 import { toDapBreakpoint, toDapFrame, toDapVariable, toSourceBreakpoints } from './dapConvert';
@@ -249,15 +249,15 @@ export class AsyncioLensSession extends LoggingDebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    this.handle(response, () => this.agent.call(Requests.debugStep, { threadId: args.threadId, kind: 'over' }));
+    this.handle(response, () => this.agent.call(Requests.debugStep, stepParams(args.threadId, 'over')));
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    this.handle(response, () => this.agent.call(Requests.debugStep, { threadId: args.threadId, kind: 'into', targetId: args.targetId }));
+    this.handle(response, () => this.agent.call(Requests.debugStep, stepParams(args.threadId, 'into', args.targetId)));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
-    this.handle(response, () => this.agent.call(Requests.debugStep, { threadId: args.threadId, kind: 'out' }));
+    this.handle(response, () => this.agent.call(Requests.debugStep, stepParams(args.threadId, 'out')));
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
@@ -378,6 +378,17 @@ async function readTokenFile(file: string): Promise<string> {
   } catch (err) {
     throw new ProtocolError(ErrorCodes.attachFailed, `Could not read the token file "${file}": ${(err as Error).message}`);
   }
+}
+
+/** A step on a task thread steps that task (it stops at the task's own next line). */
+function stepParams(threadId: number, kind: StepKind, targetId?: number): StepParams {
+  const taskId = taskIdOfThread(threadId);
+  return {
+    threadId: taskId === undefined ? threadId : 0,
+    kind,
+    ...(targetId !== undefined ? { targetId } : {}),
+    ...(taskId !== undefined ? { taskId } : {}),
+  };
 }
 
 /** The runtime that ships beside the bundled adapter (see esbuild.mjs). */

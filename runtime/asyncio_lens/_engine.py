@@ -34,7 +34,7 @@ from ._breakpoints import BreakpointStore, evaluate_hit
 from ._codeinfo import is_runtime_file, is_user_file
 from ._mainsignal import MainSignal
 from ._frames import FrameRef, StackBuilder, current_task_of_thread, find_task, task_label
-from ._stepping import entry_step, plan_step
+from ._stepping import entry_step, plan_step, plan_task_step
 from ._stepping_targets import step_in_targets
 from ._tracker import describe_exception, task_id
 from ._variables import EvaluateError, Handles, Variables
@@ -667,10 +667,20 @@ class Engine:
             self._stop(ts, sys._getframe(), _Stop("pause"))
 
     def step_request(self, params):
-        ts = self._by_id(params.get("threadId"))
         kind = params.get("kind")
         if kind not in ("over", "into", "out"):
             raise RequestError("Unknown step kind %r." % (kind,))
+        tid = params.get("taskId")
+        if isinstance(tid, int):
+            task = find_task(tid)
+            if task is None or task.done():
+                raise RequestError("Task %s is not alive any more." % tid)
+            ident = getattr(task._loop, "_thread_id", None)
+            ts = self.threads.get(ident) if ident is not None else None
+            if ts is None or not ts.parked or current_task_of_thread(ident, self.loops()) is not task:
+                return self._step_suspended_task(task, ident, kind)
+        else:
+            ts = self._by_id(params.get("threadId"))
         target = None
         if kind == "into" and isinstance(params.get("targetId"), int):
             target = self.handles.get(params["targetId"])
@@ -692,6 +702,12 @@ class Engine:
             _log.debug("step %s: armed %s, watched %s, anywhere %s", step.kind,
                        [(f.f_code.co_name, f.f_lineno) for f in step.armed],
                        [(f.f_code.co_name, f.f_lineno) for f in step.watch], step.anywhere)
+        return _after_reply({}, lambda: self._resume_all(step))
+
+    def _step_suspended_task(self, task, ident, kind):
+        if not self.stopped:
+            raise RequestError("The program is not stopped.")
+        step = self._on_thread(ident, lambda: plan_task_step(kind, ident, task, self.jmc))
         return _after_reply({}, lambda: self._resume_all(step))
 
     def step_in_targets(self, params):

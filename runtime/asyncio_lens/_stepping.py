@@ -23,8 +23,9 @@ task), the step stops at the next user line on that thread.
 
 from ._codeinfo import ASYNCIO_DIR, is_runtime_file, is_user_file
 from ._frames import awaiters_of, coro_frame, innermost_user_frame
+from ._snapshot import walk_chain
 
-__all__ = ["Step", "plan_step", "entry_step", "callers_after_return"]
+__all__ = ["Step", "plan_step", "plan_task_step", "entry_step", "callers_after_return"]
 
 
 class Step:
@@ -121,10 +122,25 @@ def callers_after_return(frame, task, jmc):
     return []
 
 
-def plan_step(kind, ident, frame, task, jmc, target=None):
+def plan_task_step(kind, ident, task, jmc):
+    """A Step of a suspended *task* (selected in the Call Stack): from its innermost user
+    frame, which is not running, so its callers come from the await chain."""
+    frames = [f for _obj, f in walk_chain(task._coro) if is_user_file(f.f_code.co_filename, jmc)]
+    if not frames:
+        step = Step(kind, ident, jmc)
+        step.anywhere = True
+        step.task = task
+        return step
+    frame = frames[-1]
+    callers = [frames[-2]] if len(frames) > 1 else None
+    return plan_step(kind, ident, frame, task, jmc, callers=callers)
+
+
+def plan_step(kind, ident, frame, task, jmc, target=None, callers=None):
     """A Step of *kind* ('over', 'into', 'out') from *frame* (the innermost user frame).
 
-    *target*: ``(code, is_new_task)`` for a step-in target.
+    *target*: ``(code, is_new_task)`` for a step-in target. *callers*: the frames that run
+    when *frame* returns, if known (else found from ``f_back`` or the awaiting tasks).
     """
     step = Step(kind, ident, jmc)
     step.frame = frame
@@ -133,9 +149,10 @@ def plan_step(kind, ident, frame, task, jmc, target=None):
         step.anywhere = True
         step.task = None
         return step
-    callers = callers_after_return(frame, task, jmc)
-    if task is not None and frame is coro_frame(task._coro):
-        step.resume = list(callers)
+    if callers is None:
+        callers = callers_after_return(frame, task, jmc)
+        if task is not None and frame is coro_frame(task._coro):
+            step.resume = list(callers)
     if target is not None:
         step.kind = "target"
         step.target_code, is_task = target

@@ -307,6 +307,29 @@ describe.each(pythons)('Python $version', ({ path: python }) => {
     expect(await continueToEnd()).toBe(0);
   });
 
+  it('step over on a suspended task thread stops at the next line of that task when it runs again', async () => {
+    const stopped = stoppedEvent();
+    const seen = new Set<string>();
+    const fetchersSeen = new Promise<void>((resolve) => {
+      h.client.on(CustomEvents.tasksChanged, (e: DebugProtocol.Event) => {
+        for (const t of (e.body as TasksChangedParams).tasks) seen.add(t.name);
+        if (seen.has('fetch-2')) resolve();
+      });
+    });
+    await start(GRAPH, { breakpoints: { [GRAPH]: [{ marker: 'leaf_first' }] } });
+    await Promise.all([stopped, fetchersSeen]);
+    await h.client.setBreakpointsRequest({ source: { path: GRAPH }, breakpoints: [] });
+    const { threads } = (await h.client.threadsRequest()).body;
+    const fetch2 = threads.find((t) => t.name.startsWith("Task 'fetch-2'"))!;
+    expect(fetch2, JSON.stringify(threads)).toBeDefined();
+    const event = await stopAfter(() => h.client.nextRequest({ threadId: fetch2.id }));
+    expect(event.body).toMatchObject({ reason: 'step', threadId: 1 });
+    const [f] = await frames();
+    expect([f.name, f.line]).toEqual(['fetch', line(GRAPH, 'fetch_wait') + 1]);
+    expect(await evaluate('(n, asyncio.current_task().get_name())', f.id)).toBe("(2, 'fetch-2')");
+    expect(await continueToEnd()).toBe(0);
+  });
+
   it('asyncioLens/cancelTask cancels a task with a message', async () => {
     await start(CANCEL);
     await waitForOutput(h, /sleeping/, 'stdout');
