@@ -65,7 +65,8 @@ def _hit_matches(op, n, hits):
 
 
 def parse_log_message(text):
-    """List of str literals and compiled ``{expression}`` code objects; ``{{``/``}}`` escape.
+    """List of str literals and ``(expression, code, conversion, spec)`` for each
+    ``{expression!r:spec}`` (conversion and spec optional, as in f-strings); ``{{``/``}}`` escape.
 
     Raises SyntaxError for an expression that does not compile, ValueError for an
     unbalanced brace.
@@ -98,11 +99,12 @@ def parse_log_message(text):
                 j += 1
             if depth:
                 raise ValueError("log message: unclosed '{' at column %d" % (i + 1))
-            expr = text[i + 1:j - 1]
+            field = text[i + 1:j - 1]
             if buf:
                 parts.append("".join(buf))
                 buf = []
-            parts.append((expr, compile(expr.strip() or "''", "<log message>", "eval")))
+            expr, conv, spec = _split_field(field)
+            parts.append((expr, compile(expr.strip() or "''", "<log message>", "eval"), conv, spec))
             i = j
             continue
         if c == "}":
@@ -116,6 +118,46 @@ def parse_log_message(text):
     if buf:
         parts.append("".join(buf))
     return parts
+
+
+def _split_field(field):
+    """``expr``, conversion (``r``/``s``/``a`` or None) and format spec of ``{expr!r:spec}``,
+    as in f-strings: the ``!`` and ``:`` count only outside brackets and strings."""
+    depth = 0
+    quote = None
+    n = len(field)
+    for k, ch in enumerate(field):
+        if quote:
+            if ch == quote:
+                quote = None
+            continue
+        if ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and ch == "!" and k + 1 < n and field[k + 1] != "=":
+            rest = field[k + 1:]
+            conv, _, spec = rest.partition(":")
+            if conv not in ("r", "s", "a"):
+                raise ValueError("log message: unknown conversion !%s" % conv)
+            return field[:k], conv, spec or None
+        elif depth == 0 and ch == ":" and not (k + 1 < n and field[k + 1] == "="):
+            return field[:k], None, field[k + 1:]
+    return field, None, None
+
+
+def _render(value, conv, spec):
+    if conv == "r":
+        value = repr(value)
+    elif conv == "a":
+        value = ascii(value)
+    elif conv == "s":
+        value = str(value)
+    if spec:
+        return format(value, spec)
+    return value if isinstance(value, str) else _safe_str(value)
 
 
 class Breakpoint:
@@ -183,7 +225,8 @@ def evaluate_hit(bp, frame):
                 continue
             try:
                 with limit(CONDITION_TIME_LIMIT):
-                    out.append(_safe_str(eval(part[1], frame.f_globals, frame.f_locals)))
+                    text = _render(eval(part[1], frame.f_globals, frame.f_locals), part[2], part[3])
+                out.append(text if len(text) <= 1000 else text[:1000] + "\u2026")
             except EvalTimeout:
                 out.append("<%s: timed out>" % part[0])
             except BaseException as exc:  # noqa: BLE001

@@ -24,6 +24,13 @@ def test_bad_hit_conditions(text):
 def test_log_message_parts():
     parts = _breakpoints.parse_log_message("a {x} {{b}} {d['k']} {f({1: 2})}")
     assert [p if isinstance(p, str) else p[0] for p in parts] == ["a ", "x", " {b} ", "d['k']", " ", "f({1: 2})"]
+    parts = _breakpoints.parse_log_message("{x!r} {y:>5} {z!s:^7} {a != b} {d[1:2]} {(w := 3)}")
+    fields = [p for p in parts if not isinstance(p, str)]
+    assert [(f[0], f[2], f[3]) for f in fields] == [
+        ("x", "r", None), ("y", None, ">5"), ("z", "s", "^7"), ("a != b", None, None), ("d[1:2]", None, None),
+        ("(w := 3)", None, None)]
+    with pytest.raises(ValueError):
+        _breakpoints.parse_log_message("{x!q}")
     with pytest.raises(ValueError):
         _breakpoints.parse_log_message("{x")
     with pytest.raises(SyntaxError):
@@ -67,3 +74,15 @@ def test_time_limit_interrupts_a_python_loop_and_leaves_nothing_pending():
     with _deadline.limit(5):
         assert sum(range(1000)) == 499500
     assert sys.getswitchinterval() > 0
+
+
+def test_log_message_rendering():
+    class Frame:
+        f_globals = {}
+        f_locals = {"name": "ab", "n": 3.14159, "bad": None}
+
+    bp = _breakpoints.Breakpoint(1, "f", 1)
+    bp.log = _breakpoints.parse_log_message("{name!r} {n:.2f} {name:>4} {missing} {{x}}")
+    stop, text, out = _breakpoints.evaluate_hit(bp, Frame())
+    assert (stop, text) == (False, None)
+    assert out == "'ab' 3.14   ab <missing: NameError: name 'missing' is not defined> {x}"
