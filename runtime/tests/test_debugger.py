@@ -601,3 +601,17 @@ def test_step_out_of_gather_and_task_group_children(adapter):
     assert st["reason"] == "step"
     d.cont()
     assert d.finish()[0] == 0
+
+
+def test_step_into_asyncio_sleep_stays_in_user_code_of_the_same_task(adapter):
+    d = Debug(adapter, "dbg_tasks.py", breakpoints={"dbg_tasks.py": [
+        {"marker": "worker_await", "condition": "name == 'b' and i == 1"}]})
+    st = d.stopped()
+    d.clear()
+    st2 = d.step("into")  # asyncio.sleep is asyncio's: not entered; worker-a runs meanwhile
+    assert st2["taskId"] == st["taskId"]
+    f = d.frames()[0]
+    assert (f["name"], f["line"]) == ("worker", d.line("worker_after"))
+    assert d.value("(name, i)", f["id"]) == "('b', 1)"
+    d.cont()
+    assert d.finish()[0] == 0
