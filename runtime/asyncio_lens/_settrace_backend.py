@@ -110,6 +110,8 @@ class SettraceBackend:
             per = d.get(fn)
             if per is None:
                 per = d[fn] = {}
+            elif len(per) > 5000:  # code made at run time (exec, compile): keep it bounded
+                per.clear()
             per[code] = r
             return r
 
