@@ -263,14 +263,7 @@ def main(argv=None):
         tracker.start_recording()
         server = _server.Server(sock, agent.collector, token)
         _attach(server, agent)
-        server.start()
-        try:
-            started = server.wait_for_start()
-        except KeyboardInterrupt:
-            server.close()
-            _launch.exit_like_python(KeyboardInterrupt())
-        if not started:
-            server.close()
+        if not _start_and_wait(server):
             return _fatal("the debugger at %s closed the connection before the program started"
                           % opts.connect_text)
     del token
@@ -400,6 +393,14 @@ def _listen(opts, tracker, agent):
         _launch.exit_like_python(KeyboardInterrupt())
     if server is None:
         return _fatal("stopped listening before a debugger attached")
+    if not _start_and_wait(server):
+        return _fatal("the debugger closed the connection before the program started")
+    return server
+
+
+def _start_and_wait(server):
+    """Serve, and hold the program until the debugger sends program/start. False (and the
+    server closed) when the debugger went away first; Ctrl+C ends the run as python would."""
     server.start()
     try:
         started = server.wait_for_start()
@@ -408,8 +409,7 @@ def _listen(opts, tracker, agent):
         _launch.exit_like_python(KeyboardInterrupt())
     if not started:
         server.close()
-        return _fatal("the debugger closed the connection before the program started")
-    return server
+    return started
 
 
 _late_servers = []

@@ -153,13 +153,18 @@ def connect(host, port, timeout=10.0):
             last = exc
             sock.close()
             continue
-        sock.settimeout(_SEND_TIMEOUT)
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
-        return sock
+        return _ready(sock)
     raise ConnectError(last.strerror or str(last) if last else "no address")
+
+
+def _ready(sock):
+    """A connected peer, set up for small messages sent with a time limit."""
+    sock.settimeout(_SEND_TIMEOUT)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:
+        pass
+    return sock
 
 
 def listen(host, port):
@@ -215,12 +220,7 @@ def accept_with_token(listener, token, hello_timeout=10.0, stop=None):
             got = params.get("token") if isinstance(params, dict) else None
             if (isinstance(first, dict) and first.get("method") == HELLO and isinstance(got, str)
                     and hmac.compare_digest(got.encode("utf-8"), token.encode("utf-8"))):
-                sock.settimeout(_SEND_TIMEOUT)
-                try:
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                except OSError:
-                    pass
-                return sock
+                return _ready(sock)
             _log.warning("dropped a peer without the token")
         except (OSError, FramingError, ValueError, AttributeError):
             pass

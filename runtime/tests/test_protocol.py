@@ -17,6 +17,8 @@ TS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspat
 
 def ts_source():
     if not os.path.exists(TS):
+        # Only when the runtime is tested alone (e.g. from `pip install ./runtime`'s sources);
+        # in this repository the TypeScript definition is always there and the test runs.
         pytest.skip("debug-adapter/agentProtocol.ts is not in this checkout")
     with open(TS, encoding="utf-8") as f:
         return f.read()
