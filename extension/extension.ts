@@ -64,7 +64,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     command(Commands.debugCurrentFile, () => debugCurrentFile()),
     command(Commands.runCurrentFile, () => runPythonInTerminal(activePythonFile(), 'Asyncio Lens: Run', log)),
     command(Commands.refreshTasks, () => tasks.refresh()),
-    command(Commands.openWalkthrough, () => openCourse(context)),
+    command(Commands.openWalkthrough, (step?: unknown) => openCourse(context, step)),
     command(Commands.openSnippet, (id: string) => snippets.open(id)),
     command(Commands.runSnippet, (id: string) => snippets.run(id)),
     command(Commands.debugSnippet, (id: string) => snippets.debug(id)),
@@ -74,12 +74,16 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   return { tasks: { labels: () => tasks.labels(), onDidChange: tasks.onDidChange, view: tasks, activationMs: Date.now() - started } };
 }
 
-async function openCourse(context: vscode.ExtensionContext): Promise<void> {
-  const id = `${context.extension.id}#${WALKTHROUGH_ID}`;
+/** Opens the course, at `step` (a step id of package.json's walkthrough, as hover links pass it) when given. */
+async function openCourse(context: vscode.ExtensionContext, step?: unknown): Promise<void> {
+  const category = `${context.extension.id}#${WALKTHROUGH_ID}`;
+  // VS Code selects the step `${category}#${step}` (gettingStarted.contribution.ts, openWalkthrough).
+  // Menus pass a URI as the first argument; only a step id selects a step.
+  const target = typeof step === 'string' && /^\w+$/.test(step) ? { category, step } : category;
   // A Welcome page built before extension walkthroughs are registered falls back to VS Code's
   // own first walkthrough; asking a second time selects ours on the page that is now open.
-  await vscode.commands.executeCommand('workbench.action.openWalkthrough', id, false);
-  await vscode.commands.executeCommand('workbench.action.openWalkthrough', id, false);
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', target, false);
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', target, false);
 }
 
 function activePythonFile(): vscode.Uri {

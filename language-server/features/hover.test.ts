@@ -22,10 +22,11 @@ describe('hover', () => {
     const createTask = await hoverText(6, 9);
     expect(createTask).toContain('asyncio.create_task(coro, *, name=None, context=None)');
     expect(createTask).toContain('3.7+');
-    expect(createTask).toContain('[Course: Tasks, cancellation and TaskGroup](command:asyncioLens.openWalkthrough)');
+    expect(createTask).toContain('[Course: Creating tasks](command:asyncioLens.openWalkthrough?%5B%22tasks%22%5D)');
     expect(await hoverText(4, 16)).toContain('3.11+');
     expect(await hoverText(5, 24)).toContain('asyncio.sleep(delay, result=None)');
     expect(await hoverText(1, 22)).toContain('Structured concurrency');
+    expect(await hoverText(1, 22)).toContain('(command:asyncioLens.openWalkthrough?%5B%22taskgroup%22%5D)');
   });
 
   it('says nothing for other modules, unknown asyncio names or plain code', async () => {
@@ -33,6 +34,12 @@ describe('hover', () => {
     expect(await hoverText(8, 9)).toBeUndefined();
     expect(await hoverText(3, 11)).toBeUndefined();
     expect(await hoverText(5, 11)).toBeUndefined();
+  });
+
+  it('has no course link for a name no step teaches', async () => {
+    const barrier = hoverAt(await parse('import asyncio\nasyncio.Barrier(2)\n'), { row: 1, column: 10 })?.markdown;
+    expect(barrier).toContain('asyncio.Barrier(parties)');
+    expect(barrier).not.toContain('command:');
   });
 
   it('covers the names the issue asks for', async () => {

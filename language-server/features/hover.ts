@@ -1,11 +1,10 @@
-// Hover on an asyncio name: what it does, since which Python, and a link into the course.
+// Hover on an asyncio name: what it does, since which Python, and a link to the course step that teaches it.
 import type { Node, Point } from 'web-tree-sitter';
 import type { SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
-import { ASYNCIO_DOCS, CHAPTER_TITLES } from './asyncioDocs';
+import { ASYNCIO_DOCS } from './asyncioDocs';
+import { courseStepTitle, openCourseStepLink } from './courseSteps';
 import type { TextRange } from '../analysis/finding';
-
-export const OPEN_COURSE_COMMAND = 'asyncioLens.openWalkthrough';
 
 export interface HoverText {
   markdown: string;
@@ -22,7 +21,7 @@ export function hoverAt(file: SourceFile, point: Point): HoverText | undefined {
     '```python\n' + doc.signature + '\n```',
     doc.summary(),
     `*${t('Python')}: ${doc.versions.map((note) => t(note)).join(' · ')}*`,
-    `[${t('Course: {0}', CHAPTER_TITLES[doc.chapter]())}](command:${OPEN_COURSE_COMMAND})`,
+    ...(doc.step ? [`[${t('Course: {0}', courseStepTitle(doc.step))}](${openCourseStepLink(doc.step)})`] : []),
   ].join('\n\n');
   return { markdown, range: { start: node.startPosition, end: node.endPosition } };
 }

@@ -75,12 +75,36 @@ describe('language server over stdio (dist/languageServer.js)', () => {
     expect(actions.map((a) => a.title)).toContain('Silence ALENS003 (blocking-sleep) on this line');
   });
 
-  it('explains asyncio names on hover, with the Python version and a course link', async () => {
+  it('offers a TaskGroup rewrite for the dropped task, after the keep-a-reference fix', async () => {
+    const range = { start: { line: 7, character: 4 }, end: { line: 7, character: 31 } };
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range,
+      context: { diagnostics: [] },
+    })) as CodeAction[];
+    const titles = actions.map((a) => a.title);
+    const taskGroup = actions.find((a) => a.title.includes('TaskGroup'))!;
+    expect(titles.indexOf(taskGroup.title)).toBeGreaterThan(titles.indexOf('Keep a reference to the task in a set'));
+    expect(taskGroup.title).toContain('Python 3.11+');
+    expect(taskGroup.isPreferred).toBeFalsy();
+    expect(applyEdits(FIXTURE, taskGroup, uri).split('\n').slice(6, 12)).toEqual([
+      'async def main():',
+      '    async with asyncio.TaskGroup() as tg:',
+      '        tg.create_task(work())',
+      '        time.sleep(1)',
+      '        work()',
+      '',
+    ]);
+  });
+
+  it('explains asyncio names on hover, with the Python version and a link to the matching course step', async () => {
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 7, character: 14 } });
     const markdown = (hover!.contents as MarkupContent).value;
     expect(markdown).toContain('asyncio.create_task(coro, *, name=None, context=None)');
     expect(markdown).toContain('3.7+');
-    expect(markdown).toContain('](command:asyncioLens.openWalkthrough)');
+    const link = /\[Course: Creating tasks\]\(command:asyncioLens\.openWalkthrough\?([^)]*)\)/.exec(markdown);
+    expect(link, markdown).not.toBeNull();
+    expect(JSON.parse(decodeURIComponent(link![1]))).toEqual(['tasks']);
     expect(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 8, character: 6 } })).toBeNull();
   });
 

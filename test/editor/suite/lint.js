@@ -51,4 +51,24 @@ exports.lintTests = async function lintTests(test, folder) {
     await ui({ op: 'screenshot', name: 'quick-fix-applied' });
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
+  await test('a hover link opens the course at the step that teaches the name', async () => {
+    const uri = vscode.Uri.joinPath(folder().uri, FIXTURE);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    // Diagnostics for the file mean the server has parsed it; then it can answer the hover.
+    await diagnosticsFor(uri, (ds) => ds.length > 0, 'asyncio-lens diagnostics on the lint fixture');
+    // Line 10 is `    asyncio.create_task(work())`.
+    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(9, 14))) || [];
+    const markdown = hovers.flatMap((h) => h.contents.map((c) => c.value || '')).join('\n');
+    const link = /\(command:asyncioLens\.openWalkthrough\?([^)]*)\)/.exec(markdown);
+    assert.ok(link, `no course link in the hover: ${markdown}`);
+    // What VS Code does when the link is clicked: run the command with the JSON array as arguments.
+    const args = JSON.parse(decodeURIComponent(link[1]));
+    assert.deepStrictEqual(args, ['tasks']);
+    await vscode.commands.executeCommand('asyncioLens.openWalkthrough', ...args);
+    await ui({ op: 'waitText', selector: '.gettingStartedContainer .getting-started-step.expanded', text: 'Creating tasks', timeoutMs: 20 * S });
+    await ui({ op: 'screenshot', name: 'course-step-from-hover' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 };
