@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixed, flagged, py } from '../testing/ruleHarness';
+import { applyFix, check, fixed, flagged, py } from '../testing/ruleHarness';
 import { danglingTaskRule } from './danglingTask';
 
 describe('ALENS001 dangling task', () => {
@@ -73,5 +73,85 @@ describe('ALENS001 dangling task', () => {
           asyncio.create_task(work(task))
     `;
     expect(await fixed(danglingTaskRule, source)).toContain('task2 = asyncio.create_task(work(task))\n    background_tasks.add(task2)\n');
+  });
+
+  const taskGroupTitle = 'Use an asyncio.TaskGroup that waits for the task where the function ends (Python 3.11+)';
+  const fixTitles = async (source: string) => (await check(danglingTaskRule, source)).map((f) => f.fixes.map((fix) => fix.title));
+
+  it('also offers a TaskGroup around the rest of the coroutine, turning later dropped tasks into group tasks', async () => {
+    const source = py`
+      import asyncio
+
+      class Server:
+          async def serve(self, tg):
+              prepare()
+              asyncio.create_task(work(1), name="w1")  # first
+              if ready():
+                  asyncio.create_task(work(2))
+
+              asyncio.create_task(work(3))
+              return await finish()
+    `;
+    expect((await fixTitles(source))[0]).toEqual(['Keep a reference to the task in a set', taskGroupTitle]);
+    const findings = await check(danglingTaskRule, source);
+    expect(applyFix(source, findings[0].fixes[1])).toBe(py`
+      import asyncio
+
+      class Server:
+          async def serve(self, tg):
+              prepare()
+              async with asyncio.TaskGroup() as tg2:
+                  tg2.create_task(work(1), name="w1")  # first
+                  if ready():
+                      asyncio.create_task(work(2))
+
+                  tg2.create_task(work(3))
+                  return await finish()
+    `);
+  });
+
+  it('spells asyncio as the file does and keeps tab indentation', async () => {
+    const source = 'import asyncio as aio\nfrom asyncio import create_task\n\nasync def main():\n\tcreate_task(work())\n\tawait other()\n';
+    const findings = await check(danglingTaskRule, source);
+    expect(applyFix(source, findings[0].fixes[1])).toBe(
+      'import asyncio as aio\nfrom asyncio import create_task\n\nasync def main():\n\tasync with aio.TaskGroup() as tg:\n\t\ttg.create_task(work())\n\t\tawait other()\n',
+    );
+  });
+
+  it('offers no TaskGroup where the rewrite would change more than indentation or wait at the wrong place', async () => {
+    const source = py`
+      import asyncio
+
+      def sync():
+          asyncio.create_task(work())
+
+      async def in_loop(items):
+          for item in items:
+              asyncio.create_task(work(item))
+
+      async def other_factories(loop):
+          asyncio.ensure_future(work())
+          loop.create_task(work())
+
+      async def generator():
+          asyncio.create_task(work())
+          yield 1
+
+      async def multiline_string():
+          asyncio.create_task(work())
+          query = """
+              SELECT 1
+          """
+
+      async def shared_line():
+          x = 1; asyncio.create_task(work())
+
+      async def one_line(): asyncio.create_task(work())
+
+      asyncio.create_task(work())
+    `;
+    const titles = await fixTitles(source);
+    expect(titles).toHaveLength(9);
+    for (const fixes of titles) expect(fixes).toEqual(['Keep a reference to the task in a set']);
   });
 });

@@ -6,6 +6,7 @@ import type { CallSite, SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
 import { enclosingFunction, indentationOf, isBareExpressionStatement, namedChildrenOf } from '../syntax/nodes';
 import type { Rule } from './rule';
+import { taskGroupFix } from './taskGroupFix';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
 const LOOP_GETTERS = new Set(['asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop']);
@@ -21,12 +22,13 @@ export const danglingTaskRule: Rule = {
       const factory = taskFactoryName(file, site);
       if (!factory || !isBareExpressionStatement(site.node)) continue;
       const call = site.node;
+      const taskGroup = taskGroupFix(file, site);
       findings.push(
         finding(
           'ALENS001',
           call,
           t('The task made by {0}() is dropped: the event loop keeps only a weak reference, so it can disappear before it finishes. Keep a reference, or use a TaskGroup.', factory),
-          [keepReferenceFix(file, call)],
+          taskGroup ? [keepReferenceFix(file, call), taskGroup] : [keepReferenceFix(file, call)],
         ),
       );
     }
