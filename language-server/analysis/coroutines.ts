@@ -117,14 +117,30 @@ export class CoroutineIndex {
     return localClass && this.bindingVerdict(localClass, method) ? calleeName : undefined;
   }
 
-  /** Looks `name` up as Python would, from the innermost function out to the module (class bodies are skipped). */
+  /** The `async def` a plain-name call calls (`fetch()`), when it is the only statement binding that name in its scope. */
+  localCoroutineDefinition(site: CallSite): Node | undefined {
+    const name = site.calleeName;
+    if (!name || name.includes('.') || !this.asyncDefNames.has(name)) return undefined;
+    const scope = this.bindingScope(site, name);
+    if (!scope || !this.bindingVerdict(scope, name)) return undefined;
+    const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+    const definitions = namedChildrenOf(body!)
+      .map((statement) => (statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement))
+      .filter((definition) => definition?.type === 'function_definition' && definition.childForFieldName('name')?.text === name);
+    return definitions.length === 1 ? definitions[0]! : undefined;
+  }
+
   private isLocalCoroutineFunction(site: CallSite, name: string): boolean {
+    const scope = this.bindingScope(site, name);
+    return scope ? this.bindingVerdict(scope, name)! : false;
+  }
+
+  /** Looks `name` up as Python would, from the innermost function out to the module (class bodies are skipped). */
+  private bindingScope(site: CallSite, name: string): Node | undefined {
     for (let fn = site.scope; fn; fn = this.outerScope(fn)) {
-      if (fn.type !== 'function_definition') continue;
-      const verdict = this.bindingVerdict(fn, name);
-      if (verdict !== undefined) return verdict;
+      if (fn.type === 'function_definition' && this.bindingVerdict(fn, name) !== undefined) return fn;
     }
-    return this.bindingVerdict(this.file.root, name) ?? false;
+    return this.bindingVerdict(this.file.root, name) === undefined ? undefined : this.file.root;
   }
 
   private isMethodCoroutine(site: CallSite, method: string): boolean {

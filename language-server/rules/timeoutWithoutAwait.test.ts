@@ -45,4 +45,80 @@ describe('ALENS010 timeout without await', () => {
     `;
     expect(await flagged(timeoutWithoutAwaitRule, source)).toEqual([]);
   });
+
+  it('flags wait_for() of a coroutine of this file that never awaits', async () => {
+    const source = py`
+      import asyncio
+      from asyncio import wait_for
+
+      async def crunch(n):
+          total = 0
+          for i in range(n):
+              total += i
+          return total
+
+      async def main():
+          await asyncio.wait_for(crunch(10**8), timeout=1)
+          result = await wait_for(crunch(5), 0.5)
+
+          async def nested():
+              return compute()
+          await asyncio.wait_for(nested(), 1)
+    `;
+    expect(await flagged(timeoutWithoutAwaitRule, source)).toEqual([
+      'ALENS010 asyncio.wait_for(crunch(10**8), timeout=1)',
+      'ALENS010 wait_for(crunch(5), 0.5)',
+      'ALENS010 asyncio.wait_for(nested(), 1)',
+    ]);
+  });
+
+  it('does not flag wait_for() of coroutines that suspend, unknown or rebound ones, stubs, or other awaitables', async () => {
+    const source = py`
+      import asyncio
+      from other import remote
+
+      async def fetch(reader):
+          return await reader.read()
+
+      async def drain(stream):
+          async for _ in stream:
+              pass
+
+      async def locked(lock):
+          async with lock:
+              return 1
+
+      async def stub():
+          """Subclasses override this."""
+          raise NotImplementedError
+
+      async def twice():
+          return 1
+      twice = wrap(twice)
+
+      @decorated
+      async def wrapped():
+          return 1
+
+      class Client:
+          async def ping(self):
+              return 1
+
+      async def main(reader, stream, lock, fut, client):
+          await asyncio.wait_for(fetch(reader), 1)
+          await asyncio.wait_for(drain(stream), 1)
+          await asyncio.wait_for(locked(lock), 1)
+          await asyncio.wait_for(stub(), 1)
+          await asyncio.wait_for(twice(), 1)
+          await asyncio.wait_for(wrapped(), 1)
+          await asyncio.wait_for(remote(), 1)
+          await asyncio.wait_for(fut, 1)
+          await asyncio.wait_for(client.ping(), 1)
+
+          def fetch():
+              return 1
+          await asyncio.wait_for(fetch(), 1)
+    `;
+    expect(await flagged(timeoutWithoutAwaitRule, source)).toEqual([]);
+  });
 });

@@ -1,8 +1,11 @@
-// ALENS010: an asyncio.timeout() block with nothing to cancel: a timeout only fires at an await.
+// ALENS010: a timeout with nothing to cancel: asyncio.timeout() around a block, or wait_for() around a coroutine of
+// this file, that never awaits. A timeout only fires at an await.
+import type { Node } from 'web-tree-sitter';
+import { CoroutineIndex } from '../analysis/coroutines';
 import { finding, type Finding } from '../analysis/finding';
-import { headerOf, spellingsOf } from '../analysis/sourceFile';
+import { headerOf, spellingsOf, type SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
-import { isAsyncStatement, maySuspend, withItems } from '../syntax/nodes';
+import { isAsyncStatement, maySuspend, namedChildrenOf, withItems } from '../syntax/nodes';
 import type { Rule } from './rule';
 
 const TIMEOUT_CONTEXTS = new Set(['asyncio.timeout', 'asyncio.timeout_at']);
@@ -10,27 +13,65 @@ const TIMEOUT_CONTEXTS = new Set(['asyncio.timeout', 'asyncio.timeout_at']);
 export const timeoutWithoutAwaitRule: Rule = {
   codes: ['ALENS010'],
   check(file) {
-    const findings: Finding[] = [];
-    const spellings = spellingsOf(file, TIMEOUT_CONTEXTS);
-    for (const statement of file.withStatements) {
-      const header = headerOf(file, statement);
-      if (!header.startsWith('async') || !spellings.some((word) => header.includes(word)) || !isAsyncStatement(statement)) continue;
-      const items = withItems(statement);
-      const timeout = items.find(
-        ({ value }) => value.type === 'call' && TIMEOUT_CONTEXTS.has(file.qualifiedName(value.childForFieldName('function')) ?? ''),
-      );
-      // Another async context manager in the same statement is itself a suspension point.
-      if (!timeout || items.length > 1) continue;
-      const body = statement.childForFieldName('body');
-      if (!body || maySuspend(body)) continue;
-      findings.push(
-        finding(
-          'ALENS010',
-          timeout.value,
-          t('Nothing in this {0}() block awaits, so the timeout can never interrupt it: the block runs to the end however long it takes.', timeout.value.childForFieldName('function')!.text),
-        ),
-      );
-    }
-    return findings;
+    return [...timeoutBlocks(file), ...waitForCalls(file)];
   },
 };
+
+function timeoutBlocks(file: SourceFile): Finding[] {
+  const findings: Finding[] = [];
+  const spellings = spellingsOf(file, TIMEOUT_CONTEXTS);
+  for (const statement of file.withStatements) {
+    const header = headerOf(file, statement);
+    if (!header.startsWith('async') || !spellings.some((word) => header.includes(word)) || !isAsyncStatement(statement)) continue;
+    const items = withItems(statement);
+    const timeout = items.find(
+      ({ value }) => value.type === 'call' && TIMEOUT_CONTEXTS.has(file.qualifiedName(value.childForFieldName('function')) ?? ''),
+    );
+    // Another async context manager in the same statement is itself a suspension point.
+    if (!timeout || items.length > 1) continue;
+    const body = statement.childForFieldName('body');
+    if (!body || maySuspend(body)) continue;
+    findings.push(
+      finding(
+        'ALENS010',
+        timeout.value,
+        t('Nothing in this {0}() block awaits, so the timeout can never interrupt it: the block runs to the end however long it takes.', timeout.value.childForFieldName('function')!.text),
+      ),
+    );
+  }
+  return findings;
+}
+
+/** `wait_for(work(), 5)` where `work` is an `async def` of this file with no await, `async for` or `async with`. */
+function waitForCalls(file: SourceFile): Finding[] {
+  const findings: Finding[] = [];
+  let coroutines: CoroutineIndex | undefined;
+  for (const { node: call, qualified } of file.calls) {
+    if (qualified !== 'asyncio.wait_for') continue;
+    const awaited = namedChildrenOf(call.childForFieldName('arguments') ?? call)[0];
+    const site = awaited?.type === 'call' ? file.calls.find((candidate) => candidate.node.equals(awaited)) : undefined;
+    if (!site) continue;
+    coroutines ??= new CoroutineIndex(file);
+    const definition = coroutines.localCoroutineDefinition(site);
+    const body = definition?.childForFieldName('body');
+    if (!body || maySuspend(body) || isStub(body)) continue;
+    findings.push(
+      finding(
+        'ALENS010',
+        call,
+        t('{0}() never awaits, so wait_for() cannot interrupt it: once it starts it runs to the end however long it takes, and the timeout never fires.', site.calleeName!),
+      ),
+    );
+  }
+  return findings;
+}
+
+/** A body of only a docstring, `pass`, `...` or `raise`: a placeholder, not code that could run long. */
+function isStub(body: Node): boolean {
+  return namedChildrenOf(body).every(
+    (statement) =>
+      statement.type === 'pass_statement' ||
+      statement.type === 'raise_statement' ||
+      (statement.type === 'expression_statement' && ['string', 'ellipsis'].includes(statement.firstNamedChild?.type ?? '')),
+  );
+}
