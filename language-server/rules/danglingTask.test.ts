@@ -148,10 +148,13 @@ describe('ALENS001 dangling task', () => {
 
       async def one_line(): asyncio.create_task(work())
 
+      async def tick():
+          asyncio.create_task(tick())
+
       asyncio.create_task(work())
     `;
     const titles = await fixTitles(source);
-    expect(titles).toHaveLength(9);
+    expect(titles).toHaveLength(10);
     for (const fixes of titles) expect(fixes).toEqual(['Keep a reference to the task in a set']);
   });
 });

@@ -4,7 +4,7 @@ import type { Fix } from '../analysis/finding';
 import { asyncioModule } from '../analysis/fixes';
 import type { CallSite, SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
-import { descendantsInSameScope, enclosingFunction, indentationOf, isAsyncFunction, isBareExpressionStatement } from '../syntax/nodes';
+import { descendantsInSameScope, enclosingFunction, indentationOf, isAsyncFunction, isBareExpressionStatement, namedChildrenOf } from '../syntax/nodes';
 
 const YIELD = new Set(['yield']);
 
@@ -13,8 +13,9 @@ const YIELD = new Set(['yield']);
  * `async with asyncio.TaskGroup() as tg:` and makes it `tg.create_task(…)` (later bare ones in the same body too):
  * the rest still runs concurrently with the task, and the function waits for it where it ends.
  * Offered only where that rewrite only re-indents lines: a statement of its own, directly in an `async def`'s body
- * (not in a loop or branch, where the group would wait every time round), no multi-line string below it (its text
- * would change), and no yield (an async generator must not suspend inside a TaskGroup's block).
+ * (not in a loop or branch, where the group would wait every time round), not re-scheduling the coroutine itself, no
+ * multi-line string below it (its text would change), and no yield (an async generator must not suspend inside a
+ * TaskGroup's block).
  */
 export function taskGroupFix(file: SourceFile, site: CallSite): Fix | undefined {
   const statement = site.node.parent;
@@ -22,6 +23,9 @@ export function taskGroupFix(file: SourceFile, site: CallSite): Fix | undefined 
   const body = fn?.childForFieldName('body');
   if (site.qualified !== 'asyncio.create_task' || !statement || !fn || !body || !isAsyncFunction(fn)) return undefined;
   if (!statement.parent?.equals(body) || descendantsInSameScope(body, YIELD).length > 0) return undefined;
+  // A coroutine that re-schedules itself would wait for its own next round, and that one for the next…
+  const coroutine = namedChildrenOf(site.node.childForFieldName('arguments') ?? site.node)[0];
+  if (coroutine?.type === 'call' && coroutine.childForFieldName('function')?.text === fn.childForFieldName('name')?.text) return undefined;
   const lines = file.text.split('\n');
   const first = statement.startPosition.row;
   const last = body.endPosition.row;

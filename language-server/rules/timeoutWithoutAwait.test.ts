@@ -64,15 +64,17 @@ describe('ALENS010 timeout without await', () => {
           async def nested():
               return compute()
           await asyncio.wait_for(nested(), 1)
+          await asyncio.wait_for(fut=crunch(1), timeout=delay)
     `;
     expect(await flagged(timeoutWithoutAwaitRule, source)).toEqual([
       'ALENS010 asyncio.wait_for(crunch(10**8), timeout=1)',
       'ALENS010 wait_for(crunch(5), 0.5)',
       'ALENS010 asyncio.wait_for(nested(), 1)',
+      'ALENS010 asyncio.wait_for(fut=crunch(1), timeout=delay)',
     ]);
   });
 
-  it('does not flag wait_for() of coroutines that suspend, unknown or rebound ones, stubs, or other awaitables', async () => {
+  it('does not flag wait_for() of coroutines that suspend, unknown or rebound ones, stubs, other awaitables, or with no positive timeout', async () => {
     const source = py`
       import asyncio
       from other import remote
@@ -100,6 +102,9 @@ describe('ALENS010 timeout without await', () => {
       async def wrapped():
           return 1
 
+      async def crunch():
+          return sum(range(10**8))
+
       class Client:
           async def ping(self):
               return 1
@@ -114,6 +119,10 @@ describe('ALENS010 timeout without await', () => {
           await asyncio.wait_for(remote(), 1)
           await asyncio.wait_for(fut, 1)
           await asyncio.wait_for(client.ping(), 1)
+          await asyncio.wait_for(crunch(), None)
+          await asyncio.wait_for(crunch(), timeout=0)
+          await asyncio.wait_for(crunch(), -1)
+          await asyncio.wait_for(crunch())
 
           def fetch():
               return 1

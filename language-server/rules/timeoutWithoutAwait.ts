@@ -48,9 +48,9 @@ function waitForCalls(file: SourceFile): Finding[] {
   let coroutines: CoroutineIndex | undefined;
   for (const { node: call, qualified } of file.calls) {
     if (qualified !== 'asyncio.wait_for') continue;
-    const awaited = namedChildrenOf(call.childForFieldName('arguments') ?? call)[0];
+    const [awaited, timeout] = callArguments(call);
     const site = awaited?.type === 'call' ? file.calls.find((candidate) => candidate.node.equals(awaited)) : undefined;
-    if (!site) continue;
+    if (!site || !timeout || !isPositiveDelay(timeout)) continue;
     coroutines ??= new CoroutineIndex(file);
     const definition = coroutines.localCoroutineDefinition(site);
     const body = definition?.childForFieldName('body');
@@ -64,6 +64,24 @@ function waitForCalls(file: SourceFile): Finding[] {
     );
   }
   return findings;
+}
+
+/** The awaitable and the timeout of a wait_for() call, given by position or keyword. */
+function callArguments(call: Node): [Node | undefined, Node | undefined] {
+  const args = namedChildrenOf(call.childForFieldName('arguments') ?? call);
+  const positional = args.filter((arg) => arg.type !== 'keyword_argument');
+  const keyword = (name: string) => args.find((arg) => arg.type === 'keyword_argument' && arg.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
+  return [positional[0] ?? keyword('fut'), positional[1] ?? keyword('timeout')];
+}
+
+/**
+ * False for `None` (no deadline at all) and a literal of 0 or less: wait_for() then raises TimeoutError before the
+ * coroutine starts, which it can do without an await.
+ */
+function isPositiveDelay(timeout: Node): boolean {
+  if (timeout.type === 'none') return false;
+  const number = timeout.type === 'unary_operator' || timeout.type === 'integer' || timeout.type === 'float' ? Number(timeout.text.replace(/_/g, '')) : NaN;
+  return !(number <= 0);
 }
 
 /** A body of only a docstring, `pass`, `...` or `raise`: a placeholder, not code that could run long. */
