@@ -63,10 +63,14 @@ exports.lintTests = async function lintTests(test, folder) {
     const markdown = hovers.flatMap((h) => h.contents.map((c) => c.value || '')).join('\n');
     const link = /\(command:asyncioLens\.openWalkthrough\?([^)]*)\)/.exec(markdown);
     assert.ok(link, `no course link in the hover: ${markdown}`);
-    // What VS Code does when the link is clicked: run the command with the JSON array as arguments.
-    const args = JSON.parse(decodeURIComponent(link[1]));
-    assert.deepStrictEqual(args, ['tasks']);
-    await vscode.commands.executeCommand('asyncioLens.openWalkthrough', ...args);
+    assert.deepStrictEqual(JSON.parse(decodeURIComponent(link[1])), ['tasks']);
+    // Now as a user: show the hover at the cursor and click the link (the client must trust the command for this).
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(9, 14, 9, 14);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await ui({ op: 'waitText', selector: '.monaco-hover a', text: 'Course: Creating tasks', timeoutMs: 15 * S });
+    await ui({ op: 'screenshot', name: 'hover-course-link' });
+    await ui({ op: 'click', selector: '.monaco-hover a', text: 'Course: Creating tasks' });
     await ui({ op: 'waitText', selector: '.gettingStartedContainer .getting-started-step.expanded', text: 'Creating tasks', timeoutMs: 20 * S });
     await ui({ op: 'screenshot', name: 'course-step-from-hover' });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
