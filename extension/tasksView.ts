@@ -4,6 +4,7 @@ import { CustomEvents, CustomRequests } from '../debug-adapter/customProtocol';
 import { ContextKeys, DEBUG_TYPE } from './ids';
 
 import { Arrangement, TaskTreeModel, TreeNode, ViewWarning } from './model/taskTree';
+import { RefreshPacer } from './model/refreshPacer';
 import {
   ageText, basename, blockedWords, describeFinished, describeTask, isAsyncioFrame, rowState, STATE_ICONS, taskAge, taskTooltip,
   tasksCount, waitWords,
@@ -49,7 +50,10 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly disposables: vscode.Disposable[] = [];
   private view: vscode.TreeView<TreeNode> | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastFlush = 0;
+  private flushDue = 0;
+  private readonly pacer = new RefreshPacer();
+  /** Rows whose age text is stale, sent with the next fire. */
+  private readonly agedRows = new Set<TreeNode>();
   private shownSession: string | undefined;
   private arrangementValue: Arrangement;
   private hideFinishedValue: boolean;
@@ -399,30 +403,36 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     return !!this.activeEntry()?.paused;
   }
 
+  /** Fires what is pending when the pacer allows; a shape change can bring a text-only fire forward. */
   private scheduleFlush(): void {
-    if (this.flushTimer) return;
-    const wait = Math.max(0, this.lastFlush + this.intervalMs() - Date.now());
-    this.flushTimer = setTimeout(() => this.flushNow(), wait);
+    const model = this.activeEntry()?.model;
+    const now = Date.now();
+    const due = now + this.pacer.delay(now, model?.shapeChanged ?? true, this.intervalMs());
+    if (this.flushTimer && due >= this.flushDue) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushDue = due;
+    this.flushTimer = setTimeout(() => this.flushNow(), due - now);
   }
 
   /** Sends what changed to VS Code: the nodes the model reports, or one full refresh. */
   private flushNow(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    this.lastFlush = Date.now();
     const entry = this.activeEntry();
     if (entry?.session.id !== this.shownSession) {
       this.showActive();
       return;
     }
-    if (!entry || !entry.model.dirty) return;
+    const ageRows = [...this.agedRows];
+    this.agedRows.clear();
+    if (!entry || (!entry.model.dirty && !ageRows.length)) return;
     const changes = entry.model.takeChanges();
     this.stats.flushes++;
     if (changes.all || changes.root) {
       this.shownAges.clear();
-      this.treeChanged.fire(undefined);
-    } else if (changes.nodes.length) {
-      this.treeChanged.fire(changes.nodes);
+      this.fireTree(undefined);
+    } else if (changes.nodes.length || ageRows.length) {
+      this.fireTree([...new Set([...changes.nodes, ...ageRows])]);
     }
     if (this.stats.firstPending) this.stats.lastDeltaToFireMs = performance.now() - this.stats.firstPending;
     this.stats.firstPending = 0;
@@ -440,8 +450,13 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       this.view.message = entry ? undefined : l10n.t('Start an Asyncio Lens debug session to see its asyncio tasks here.');
     }
     this.updateBadge();
-    this.treeChanged.fire(undefined);
+    this.fireTree(undefined);
     this.changed.fire();
+  }
+
+  private fireTree(nodes: TreeNode[] | undefined): void {
+    this.pacer.fired(Date.now());
+    this.treeChanged.fire(nodes);
   }
 
   private updateBadge(): void {
@@ -450,7 +465,7 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.view.badge = size > 0 ? { value: size, tooltip: size === 1 ? l10n.t('1 live asyncio task') : l10n.t('{0} live asyncio tasks', size) } : undefined;
   }
 
-  /** Refreshes the rows VS Code has shown whose age text changed (a few per tick; none while paused). */
+  /** Queues the rows VS Code has shown whose age text changed (a few per tick; none while paused). */
   private refreshAges(): void {
     const entry = this.activeEntry();
     if (!entry || entry.paused || !this.shownAges.size || !this.view?.visible) return;
@@ -468,6 +483,8 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         if (nodes.length >= MAX_AGE_ROWS_PER_TICK) break;
       }
     }
-    if (nodes.length) this.treeChanged.fire(nodes);
+    if (!nodes.length) return;
+    for (const node of nodes) this.agedRows.add(node);
+    this.scheduleFlush();
   }
 }

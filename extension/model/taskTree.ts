@@ -434,6 +434,11 @@ export class TaskTreeModel {
   }
 
   /** Whether anything is pending for takeChanges(). */
+  /** True when the tree's shape changed (rows came, went or moved), not just the text of some rows. */
+  get shapeChanged(): boolean {
+    return this.pendAll || this.pendRoot || this.pendContainers.size > 0 || this.pendSections.size > 0;
+  }
+
   get dirty(): boolean {
     return this.pendAll || this.pendRoot || this.pendRows.size > 0 || this.pendContainers.size > 0 || this.pendGroupRows.size > 0 || this.pendSections.size > 0;
   }

@@ -8,6 +8,7 @@
 //   4. prints one line per test and, alone on the last line, "editor: N passed, N failed".
 //
 // Knobs: ASYNCIO_LENS_E2E_ROOT (cache root), LENS_ONLY=<regex> (run matching tests only), LENS_SHIM_VERBOSE=1,
+//        LENS_TESTS_PATH (another suite, e.g. bench/editor/taskToRow.js; it writes LENS_RESULT the same way),
 //        LENS_SHIM_KEEP=1 (keep code-server logs), LENS_EXTENSION_PATH (another extension dir; implies no build).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -99,7 +100,7 @@ try {
   code = await runTests({
     vscodeExecutablePath: path.join(HERE, 'shim', 'code-server-shim.js'),
     extensionDevelopmentPath: devPath,
-    extensionTestsPath: path.join(HERE, 'suite', 'index.js'),
+    extensionTestsPath: process.env.LENS_TESTS_PATH ? path.resolve(process.env.LENS_TESTS_PATH) : path.join(HERE, 'suite', 'index.js'),
     launchArgs: [workspace, `--user-data-dir=${path.join(work, 'user-data')}`, `--extensions-dir=${path.join(work, 'extensions')}`],
     extensionTestsEnv: { LENS_RESULT: resultFile },
   });

@@ -126,6 +126,21 @@ function makeUi(page, uiDir) {
       await l.waitFor({ state: 'visible', timeout: req.timeoutMs || 20000 });
       return { text: (await l.innerText()).slice(0, 2000) };
     },
+    // write req.touch (a trigger a fixture program waits for), then wait until a row of the view titled req.pane
+    // shows req.text, checked on every animation frame in the page (Playwright's own waits back off to 500 ms);
+    // { at }: the page's clock (epoch ms) when the row was there
+    async touchAndWaitRow(req) {
+      const seen = page.waitForFunction(({ pane, text }) => {
+        for (const p of document.querySelectorAll('.pane')) {
+          const header = p.querySelector('.pane-header');
+          if (!header || !header.textContent.includes(pane)) continue;
+          for (const row of p.querySelectorAll('.monaco-list-row')) if (row.textContent.includes(text) && row.offsetParent) return Date.now();
+        }
+        return 0;
+      }, { pane: req.pane, text: req.text }, { polling: 'raf', timeout: req.timeoutMs || 20000 });
+      fs.writeFileSync(req.touch, 'go\n');
+      return { at: await (await seen).jsonValue() };
+    },
     // inner texts of all elements matching selector (for diagnostics and assertions)
     async texts(req) {
       const all = await page.locator(req.selector).allInnerTexts();

@@ -66,6 +66,8 @@ function waitForFile(file, ms, what) {
  * screenshot it took on failure).
  *   { op: 'screenshot', name }                    -> test/editor/screenshots/<name>.png
  *   { op: 'waitText', selector, text?, timeoutMs } -> element (Playwright selector, optional hasText) visible
+ *   { op: 'touchAndWaitRow', touch, pane, text, timeoutMs } -> writes the file `touch`, then waits (every frame)
+ *                                                    for a row showing text in the view titled pane; { at }: epoch ms
  *   { op: 'texts', selector }                      -> { texts: innerText[] }
  *   { op: 'click', selector, text? } | { op: 'hover', ... } | { op: 'press', key } | { op: 'command', title }
  *   { op: 'clickAll', selector }                   -> clicks each match until none is left; { clicked }
