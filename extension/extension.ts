@@ -4,6 +4,7 @@ import * as l10n from '@vscode/l10n';
 import { AsyncioLensConfigurationProvider, currentFileConfiguration } from './debugConfiguration';
 import { FocusableInlineAdapterFactory } from './focusTaskAdapter';
 import { Commands, DEBUG_TYPE, Views, WALKTHROUGH_ID } from './ids';
+import { walkthroughTarget } from './model/walkthroughTarget';
 import { startLanguageClient } from './languageClient';
 import { SnippetRunner } from './snippets';
 import { createPausedHints } from './pausedHints';
@@ -76,10 +77,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
 
 /** Opens the course, at `step` (a step id of package.json's walkthrough, as hover links pass it) when given. */
 async function openCourse(context: vscode.ExtensionContext, step?: unknown): Promise<void> {
-  const category = `${context.extension.id}#${WALKTHROUGH_ID}`;
-  // VS Code selects the step `${category}#${step}` (gettingStarted.contribution.ts, openWalkthrough).
-  // Menus pass a URI as the first argument; only a step id selects a step.
-  const target = typeof step === 'string' && /^\w+$/.test(step) ? { category, step } : category;
+  const target = walkthroughTarget(context.extension.id, WALKTHROUGH_ID, step);
   // A Welcome page built before extension walkthroughs are registered falls back to VS Code's
   // own first walkthrough; asking a second time selects ours on the page that is now open.
   await vscode.commands.executeCommand('workbench.action.openWalkthrough', target, false);
