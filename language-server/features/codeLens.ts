@@ -3,9 +3,7 @@ import type { SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
 import { namedChildrenOf } from '../syntax/nodes';
 import type { TextRange } from '../analysis/finding';
-
-export const RUN_COMMAND = 'asyncioLens.runCurrentFile';
-export const DEBUG_COMMAND = 'asyncioLens.debugCurrentFile';
+import { Commands } from '../../extension/ids';
 
 export interface Lens {
   range: TextRange;
@@ -29,8 +27,8 @@ export function entryPointLenses(file: SourceFile): Lens[] {
   return entries.flatMap((entry) => {
     const range = { start: entry.startPosition, end: entry.startPosition };
     return [
-      { range, title: `$(play) ${t('Run')}`, command: RUN_COMMAND },
-      { range, title: `$(debug-alt) ${t('Debug with tasks')}`, command: DEBUG_COMMAND },
+      { range, title: `$(play) ${t('Run')}`, command: Commands.runCurrentFile },
+      { range, title: `$(debug-alt) ${t('Debug with tasks')}`, command: Commands.debugCurrentFile },
     ];
   });
 }
