@@ -121,3 +121,53 @@ def test_listen_waits_for_a_debugger_with_the_token(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def test_no_wait_runs_at_once_and_a_debugger_attaches_later(tmp_path):
+    # The program prints before any client exists, then parks a task on stdin (a worker
+    # thread) until the test has attached and seen it.
+    prog = tmp_path / "lingers.py"
+    prog.write_text(
+        "import asyncio, sys\n"
+        "def read():\n"
+        "    print('running', flush=True)\n"
+        "    return sys.stdin.readline()\n"
+        "async def linger():\n"
+        "    return await asyncio.to_thread(read)\n"
+        "async def main():\n"
+        "    line = await asyncio.create_task(linger(), name='lingerer')\n"
+        "    print('got', line.strip())\n"
+        "asyncio.run(main())\n", encoding="utf-8")
+    token_file = str(tmp_path / "token")
+    proc = subprocess.Popen([sys.executable, "-m", "asyncio_lens", "run", "--listen", "127.0.0.1:0", "--no-wait",
+                             "--token-file", token_file, str(prog)], cwd=str(tmp_path), env=env_for_runtime(),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline() == b"running\n"  # no client attached yet
+        token, where = _read_token(token_file, time.monotonic() + TIMEOUT)
+        host, port = where.rsplit(":", 1)
+        sock = socket.create_connection((host, int(port)), timeout=TIMEOUT)
+        sock.sendall(_jsonrpc.encode(_jsonrpc.notification("hello", {"token": token})))
+        assert _frames(sock, 1)[0]["params"]["pid"] == proc.pid  # its hello
+        # The worker thread may print before the task has suspended: wait for the delta
+        # that shows it waiting (the first one lists every live task).
+        sock.sendall(_jsonrpc.encode(_jsonrpc.request(1, "tasks/subscribe", {"intervalMs": 20})))
+        live = {}
+        parser = _jsonrpc.MessageParser()
+        sock.settimeout(TIMEOUT)
+        while not (live.get("lingerer") or {}).get("waiting_on"):
+            data = sock.recv(65536)
+            assert data, "connection closed"
+            for msg in parser.feed(data):
+                if msg.get("method") == "tasks/changed":
+                    live.update((t["name"], t) for t in msg["params"]["tasks"])
+        assert live["lingerer"]["state"] == "pending" and live["lingerer"]["waiting_on"]["kind"] == "thread"
+        assert live["lingerer"]["awaited_by"] == [live["Task-1"]["id"]]
+        out, err = proc.communicate(b"bye\n", timeout=TIMEOUT)
+        sock.close()
+        assert proc.returncode == 0 and out == b"got bye\n"
+        assert err.decode().startswith("asyncio-lens: listening on %s; token %s\n" % (where, token))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
