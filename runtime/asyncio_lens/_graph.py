@@ -8,16 +8,39 @@ holder is not awaited, it is waited for). Cycles
 use both kinds: two tasks awaiting each other, or a lock-order deadlock (A holds L1 and
 waits for L2, B holds L2 and waits for L1).
 
-On 3.14+, asyncio records awaited-by edges itself (``future._asyncio_awaited_by``);
-:func:`native_awaited_by` reads them when present.
+On 3.14+, asyncio records awaited-by edges itself (``future._asyncio_awaited_by``, a
+set of the tasks awaiting the future, or None). Where a task's type has that attribute,
+:func:`awaited_by` starts from asyncio's edges and adds the inferred ones they lack
+(``wait()``, ``shield`` and the like are classified here; asyncio may not record them). Untested on a real 3.14: no 3.14
+interpreter was available; the test gives a Task subclass the attribute instead.
 """
 
-__all__ = ["awaited_by", "find_cycles", "native_awaited_by"]
+__all__ = ["awaited_by", "find_cycles", "native_awaited_by", "native_edges"]
+
+_native_types = {}  # type -> True if its instances carry _asyncio_awaited_by (3.14+)
 
 
-def awaited_by(infos):
-    """{task id: sorted ids of the tasks that await it} from the live infos."""
+def native_edges(task):
+    """asyncio's own awaited-by ids for *task* (3.14+), or None where it keeps none.
+
+    Decided per type (a dict lookup) so that before 3.14 each task costs no failed
+    attribute lookup."""
+    t = type(task)
+    has = _native_types.get(t)
+    if has is None:
+        has = _native_types[t] = hasattr(t, "_asyncio_awaited_by")
+    return native_awaited_by(task) if has else None
+
+
+def awaited_by(infos, native=None):
+    """{task id: sorted ids of the tasks that await it} from the live infos.
+
+    *native*: {task id: ids from :func:`native_edges`} for the tasks that have them."""
     out = {}
+    if native:
+        for tid, ids in native.items():
+            if ids:
+                out[tid] = list(ids)
     for info in infos:
         waiting = info["waiting_on"]
         if waiting and waiting["tasks"] and waiting.get("holder") is None:

@@ -58,6 +58,7 @@ from ._protocol import (
     TASKS_SUBSCRIBE,
     TASK_WARNING,
 )
+from ._slices import NO_SLICES, Slicer
 from ._snapshot import Differ, python_version
 
 __all__ = ["ConnectError", "parse_address", "connect", "listen", "accept_with_token", "Server", "AfterReply"]
@@ -89,22 +90,20 @@ class AfterReply:
         self.then = then
 
 
-def _pause():
-    time.sleep(1e-4)
-
-
 class _Encoded:
-    """A result whose big lists are encoded piecewise, yielding the GIL in between."""
+    """A result whose big lists are encoded piecewise, the loops let through in between."""
 
-    def __init__(self, obj, list_keys):
+    def __init__(self, obj, list_keys, slicer=NO_SLICES):
         self.obj = obj
         self.list_keys = list_keys
+        self.slicer = slicer
 
-    def text(self, yield_gil):
+    def text(self):
+        slicer = self.slicer
         parts = []
         for key, value in self.obj.items():
             if key in self.list_keys:
-                value_text = _jsonrpc.dumps_list(value, pause=_pause if yield_gil else None)
+                value_text = _jsonrpc.dumps_list(value, pause_every=8, pause=slicer.tick)
             else:
                 value_text = _jsonrpc.dumps(value)
             parts.append("%s:%s" % (_jsonrpc.dumps(key), value_text))
@@ -462,7 +461,7 @@ class Server:
         if is_request:
             if isinstance(result, _Encoded):
                 self.conn.send_frame(_jsonrpc.frame_body(
-                    '{"jsonrpc":"2.0","id":%s,"result":%s}' % (_jsonrpc.dumps(msg_id), result.text(True))))
+                    '{"jsonrpc":"2.0","id":%s,"result":%s}' % (_jsonrpc.dumps(msg_id), result.text())))
             else:
                 self.conn.send(_jsonrpc.response(msg_id, result))
         if then is not None:
@@ -494,10 +493,11 @@ class Server:
         if self.agent is not None:
             self.agent.enable_timing()
         with self._lock:
-            live, finished = self.collector.collect()
+            slicer = Slicer(self.collector.tracker.loops())
+            live, finished = self.collector.collect(slicer=slicer)
             if self._interval is not None:
                 self._pending_finished.extend(finished)
-            return _Encoded(self.collector.snapshot(live), ("tasks", "history"))
+            return _Encoded(self.collector.snapshot(live), ("tasks", "history"), slicer)
 
     def _program_start(self, params):
         self.start_requested = True
@@ -508,18 +508,19 @@ class Server:
         with self._lock:
             if self._interval is None or self.conn.closed:
                 return
-            live, finished = self.collector.collect(yield_gil=not final)
+            slicer = NO_SLICES if final else Slicer(self.collector.tracker.loops())
+            live, finished = self.collector.collect(slicer=slicer)
             if self._pending_finished:
                 finished = self._pending_finished + finished
                 self._pending_finished = []
             reset = self._reset
-            tasks, done = self._differ.diff(live, finished, reset)
+            tasks, done = self._differ.diff(live, finished, reset, slicer)
             self._next_tick = time.monotonic() + self._interval
             if not (reset or tasks or done):
                 return
             self._reset = False
             self._seq += 1
             params = _Encoded({"seq": self._seq, "time": time.time(), "reset": reset, "tasks": tasks,
-                               "finished": done}, ("tasks", "finished")).text(not final)
+                               "finished": done}, ("tasks", "finished"), slicer).text()
             self.conn.send_frame(_jsonrpc.frame_body(
                 '{"jsonrpc":"2.0","method":%s,"params":%s}' % (_jsonrpc.dumps(TASKS_CHANGED), params)))

@@ -25,15 +25,19 @@ import weakref
 from asyncio import tasks as _tasks
 
 from . import _cancel, _graph, _tracker, _waits
+from ._slices import Slicer
 from ._protocol import PROTOCOL_VERSION
 from ._tracker import FINISHED_REPORTED, epoch, task_id
 
-__all__ = ["Collector", "Differ", "walk_chain", "python_version"]
+__all__ = ["Collector", "Differ", "walk_chain", "python_version", "LIVE_INFO", "LIVE_KEY"]
+
+LIVE_INFO = 3
+LIVE_KEY = 6
 
 _PY311 = sys.version_info >= (3, 11)
 _CHAIN_KEEP = 100  # frames kept at each end of a very deep chain
 _CHAIN_WALK_LIMIT = 100000
-_YIELD_EVERY = 100
+_TICK_EVERY = 16  # tasks between looks at the slice's clock
 
 _CoroutineType = types.CoroutineType
 _AsyncGenType = types.AsyncGeneratorType
@@ -111,18 +115,39 @@ def _entry(obj, frame):
     return hit
 
 
+# Interned values, shared by every task that has the same one (chain key -> (chain, key);
+# waiting key -> waiting dict): fewer long-lived containers per task. Each one the
+# collector adds to the heap is work for the cyclic GC, and 10 000 tasks' worth at once
+# makes it run a full collection (50-65 ms with the GIL held). Never mutated.
+_chains = {}
+_waitings = {}
+_NO_IDS = []  # the shared empty awaited_by
+
+
 def _chain_json(links):
     """(chain, key) for the links of walk_chain, trimmed in the middle when very deep."""
     if len(links) > 2 * _CHAIN_KEEP:
         links = links[:_CHAIN_KEEP] + links[-_CHAIN_KEEP:]
-    chain = []
-    keys = []
-    for obj, frame in links:
-        _code, entry, key = _entry(obj, frame)
-        if entry is not None:
-            chain.append(entry)
-            keys.append(key)
-    return chain, tuple(keys)
+    hits = [_entry(obj, frame) for obj, frame in links]
+    key = tuple([h[2] for h in hits if h[1] is not None])
+    hit = _chains.get(key)
+    if hit is None:
+        if len(_chains) > 10000:
+            _chains.clear()
+        hit = _chains[key] = ([h[1] for h in hits if h[1] is not None], key)
+    return hit
+
+
+def _interned_waiting(waiting, wkey):
+    """One shared dict for waits fully described by their key (no deadline, holder, thread)."""
+    if len(waiting) != 3 or wkey[1] != waiting["detail"]:
+        return waiting
+    hit = _waitings.get(wkey)
+    if hit is None:
+        if len(_waitings) > 10000:
+            _waitings.clear()
+        hit = _waitings[wkey] = waiting
+    return hit
 
 
 def _safe_name(task):
@@ -207,7 +232,7 @@ def _info(task, state, exc, chain, waiting, static=None):
         "created_at": created_at,
         "chain": chain,
         "waiting_on": waiting,
-        "awaited_by": [],
+        "awaited_by": _NO_IDS,
         "cancel": None,
         "exception": exc,
         "steps": 0,
@@ -274,29 +299,41 @@ class Collector:
         self.cycles = []
         self._cycle_keys = set()
         self._lock = threading.RLock()
-        # task id -> [static info, weakref to the future waited on, name, info, base key,
+        # task id -> [None, weakref to the future waited on, name, info, base key,
         # dynamic, key, awaited_by key, reuse stamp] for the tasks live at the last collection.
         self._cache = {}
 
-    def collect(self, yield_gil=True):
-        """Return (live, finished): live is a list of (info, key), finished of infos.
+    def collect(self, yield_gil=True, slicer=None):
+        """Return (live, finished): live is a list of entries, finished of infos.
 
-        Thread-safe: collections from several threads take turns."""
+        An entry is a list (one per live task, kept for the next collection):
+        ``entry[LIVE_INFO]`` is the task's info, ``entry[LIVE_KEY]`` a key that changes
+        when the info does (a list, not a new tuple per task: fewer GC-tracked objects).
+
+        Thread-safe: collections from several threads take turns. The work is cut into
+        slices with the loops let through in between (``_slices``), unless *yield_gil*
+        is false; pass a *slicer* to share one with the caller's next steps."""
         with self._lock:
             # The collection's own containers would trigger the collector, and a full
             # collection of a heap with 10 000 suspended tasks stalls the event loop
             # for tens of milliseconds. Hold it off meanwhile (unless the program
             # disabled it itself); its counts carry on afterwards.
+            if slicer is None:
+                slicer = Slicer(self.tracker.loops(), yield_gil)
             was_enabled = gc.isenabled()
             if was_enabled:
                 gc.disable()
+                slicer.gc_off = slicer.enabled
             try:
-                return self._collect(yield_gil)
+                return self._collect(slicer)
             finally:
                 if was_enabled:
+                    if slicer.gc_off:
+                        slicer.collect_garbage()  # the last slice's garbage
+                        slicer.gc_off = False
                     gc.enable()
 
-    def _collect(self, yield_gil):
+    def _collect(self, slicer):
         all_tasks = _registry()
         current = _current_tasks(all_tasks)
         ctx = _waits.Context(current.keys())
@@ -305,9 +342,10 @@ class Collector:
         finished_ids = set()
         old_cache, new_cache = self._cache, {}
         names = {}
+        native = {}  # 3.14+: asyncio's own awaited-by edges
         for i, t in enumerate(all_tasks):
-            if yield_gil and i and i % _YIELD_EVERY == 0:
-                time.sleep(1e-4)  # lets the loop's thread take the GIL
+            if not i % _TICK_EVERY:
+                slicer.tick()
             try:
                 if t.done():
                     if getattr(t, "_lens_seen", 0) != FINISHED_REPORTED:
@@ -331,6 +369,9 @@ class Collector:
                 new_cache[info["id"]] = entry
                 names[info["id"]] = info["name"]
                 live.append(entry)
+                edges = _graph.native_edges(t)
+                if edges is not None:
+                    native[info["id"]] = edges
             except Exception:  # noqa: BLE001 - a task mutating under us, or an odd subclass
                 self.tracker._fault("snapshot")
         del all_tasks
@@ -345,16 +386,18 @@ class Collector:
         # awaited_by: inverted "waits on" edges. Kept in the cached info dicts, replaced
         # only when they change (fewer allocations: the GC's pauses are the main cost).
         infos = [entry[3] for entry in live]
-        awaited = _graph.awaited_by(infos)
+        awaited = _graph.awaited_by(infos, native)
         shielded = ctx.shielded
         result = []
-        for entry in live:
+        for i, entry in enumerate(live):
+            if not i % _TICK_EVERY:
+                slicer.tick()
             info = entry[3]
             ab = awaited.get(info["id"])
             if ab is None:
                 ab_key = ()
                 if info["awaited_by"]:
-                    info["awaited_by"] = []
+                    info["awaited_by"] = _NO_IDS
             else:
                 ab_key = tuple(ab)
                 if info["awaited_by"] != ab:
@@ -366,7 +409,7 @@ class Collector:
             if entry[7] != ab_key or entry[6] is None:
                 entry[6] = (entry[4], ab_key)
                 entry[7] = ab_key
-            result.append((info, entry[6]))
+            result.append(entry)
         self.cycles = _graph.find_cycles(infos)
         self._note_cycles(names)
         deaths = [_info_from_death(r) for r in self.tracker.drain_deaths()]
@@ -386,7 +429,11 @@ class Collector:
         self._cycle_keys = keys
 
     def _live_entry(self, task, current, cached, ctx, old_cache):
-        static = cached[0] if cached is not None else _static_info(task)
+        if cached is not None:
+            old = cached[3]
+            static = (old["id"], old["parent"], old["group"], old["coro"], old["created_at"])
+        else:
+            static = _static_info(task)
         name = _safe_name(task)
         if task is current:
             info = _info(task, "running", None, [], None, static)
@@ -394,7 +441,7 @@ class Collector:
             _figures(info, _tracker.timing(task))
             info["cancel"] = _cancel.cancel_json(_cancel.cancel_record(task), task, in_group_exit=True)
             stamp = (_cancel_version(task), getattr(task, "_lens_steps", 0))
-            return [static, None, name, info, ("running", name, stamp), False, None, None, stamp]
+            return [None, None, name, info, ("running", name, stamp), False, None, None, stamp]
         fut = task._fut_waiter
         stamp = (_cancel_version(task), ctx.timeout_of(task))
         if (cached is not None and fut is not None and not cached[5] and cached[2] == name
@@ -402,6 +449,7 @@ class Collector:
             return cached
         links = walk_chain(task._coro)
         waiting, wkey = _waits.classify(task, links, fut, ctx)
+        waiting = _interned_waiting(waiting, wkey)
         chain, ckey = _chain_json(links)
         in_exit = _in_group_exit(links)
         del links
@@ -416,7 +464,7 @@ class Collector:
             except TypeError:
                 ref = None
         ckey2 = None if cancel is None else (cancel["count"], cancel["requested"], cancel["via"])
-        return [static, ref, name, info, ("pending", name, wkey, ckey, ckey2, info["steps"]),
+        return [None, ref, name, info, ("pending", name, wkey, ckey, ckey2, info["steps"]),
                 waiting["kind"] in _waits.DYNAMIC_KINDS, None, None, stamp]
 
     def snapshot(self, live=None):
@@ -432,12 +480,16 @@ class Collector:
             "python": python_version(),
             "pid": os.getpid(),
             "time": time.time(),
-            "tasks": sorted((info for info, _key in live), key=_by_id),
+            "tasks": sorted((entry[3] for entry in live), key=_by_id),
             "cycles": [list(c) for c in self.cycles],
             "blocked": wd.current() if wd is not None else None,
             "warnings": self.warnings.snapshot() if self.warnings is not None else [],
             "history": list(self.history),
         }
+
+
+def _no_tick():
+    pass
 
 
 class Differ:
@@ -447,14 +499,19 @@ class Differ:
         self._sent = {}  # id -> (key, info) of live tasks already sent
         self.max_unseen_finished = max_unseen_finished
 
-    def diff(self, live, finished, reset=False):
+    def diff(self, live, finished, reset=False, slicer=None):
         """(tasks, finished) to send; both empty when nothing changed."""
+        tick = slicer.tick if slicer is not None else _no_tick
         if reset:
             self._sent = {}
         sent = self._sent
         new_sent = {}
         changed = []
-        for info, key in live:
+        for i, entry in enumerate(live):
+            if not i % _TICK_EVERY:
+                tick()
+            info = entry[3]
+            key = entry[6]
             tid = info["id"]
             new_sent[tid] = (key, info)
             prev = sent.get(tid)

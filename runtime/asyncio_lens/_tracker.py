@@ -130,7 +130,7 @@ def resolve_site(site):
     key = (id(code), lasti)
     hit = _lines_cache.get(key)
     if hit is not None and hit[0] is code:
-        return {"file": code.co_filename, "line": hit[1]}
+        return hit[1]  # shared by every task made there: never mutated
     line = None
     try:
         for start, end, ln in code.co_lines():
@@ -143,8 +143,9 @@ def resolve_site(site):
         line = code.co_firstlineno
     if len(_lines_cache) > 8192:
         _lines_cache.clear()
-    _lines_cache[key] = (code, line)  # the code object is kept so its id stays unique
-    return {"file": code.co_filename, "line": line}
+    site = {"file": code.co_filename, "line": line}
+    _lines_cache[key] = (code, site)  # the code object is kept so its id stays unique
+    return site
 
 
 def _safe_text(fn, obj):

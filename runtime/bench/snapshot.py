@@ -4,8 +4,10 @@ while a heartbeat task measures the event loop's lag.
 Run: python runtime/bench/snapshot.py [N]
 Prints a table: the first collection (cold caches), the best of 4 more (the cache of
 tasks still on the same wait), the worst loop lag during the collections, the size of the
-first full ``tasks/changed`` as the server encodes it (piecewise, pausing every 200
-tasks) and the worst loop lag during that encoding.
+first full ``tasks/changed`` and the time to diff and encode it as the server does (in
+slices, the loop let through in between: ``_slices``), the worst loop lag during that,
+and the time from the start of the first collection until the first ``tasks/changed``
+is encoded (what a consumer waits for).
 """
 import asyncio
 import os
@@ -15,9 +17,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from asyncio_lens import _jsonrpc  # noqa: E402
 from asyncio_lens._agent import Agent  # noqa: E402
-from asyncio_lens._server import _pause  # noqa: E402
+from asyncio_lens._server import _Encoded  # noqa: E402
+from asyncio_lens._slices import Slicer  # noqa: E402
 from asyncio_lens._snapshot import Differ  # noqa: E402
 from asyncio_lens._tracker import Tracker  # noqa: E402
 
@@ -54,19 +56,22 @@ async def main(agent):
         times = []
         for i in range(5):
             t0 = time.perf_counter()
-            live, fin = col.collect()
+            slicer = Slicer(agent.tracker.loops())
+            live, fin = col.collect(slicer=slicer)
             times.append(time.perf_counter() - t0)
             if i == 0:
-                first_delta = differ.diff(live, fin, reset=True)[0]
+                lag0, lag[0] = lag[0], 0.0
+                t1 = time.perf_counter()
+                tasks, done = differ.diff(live, fin, True, slicer)
+                text = _Encoded({"seq": 1, "time": 0.0, "reset": True, "tasks": tasks, "finished": done},
+                                ("tasks", "finished"), slicer).text()
+                t2 = time.perf_counter()
+                enc, first_total = t2 - t1, t2 - t0
+                enc_lag, lag[0] = lag[0], 0.0
             time.sleep(0.02)
-        collect_lag = lag[0]
-        lag[0] = 0.0
-        t0 = time.perf_counter()
-        text = _jsonrpc.dumps_list(first_delta, pause=_pause)
-        enc = time.perf_counter() - t0
-        time.sleep(0.02)
+        collect_lag = max(lag0, lag[0])
         stop.set()
-        return times, collect_lag, len(text.encode("utf-8")), enc, lag[0]
+        return times, collect_lag, len(text.encode("utf-8")), enc, enc_lag, first_total
 
     res = await asyncio.to_thread(measure)
     await hb
@@ -81,11 +86,13 @@ tr.start_recording()
 agent = Agent(tr, blocked_threshold=0)
 agent.start()
 agent.enable_timing()
-times, collect_lag, size, enc, enc_lag = asyncio.run(main(agent))
+times, collect_lag, size, enc, enc_lag, first_total = asyncio.run(main(agent))
 agent.close()
 tr.close()
 print("Python %s, %d suspended tasks, 5-deep chains (4 coroutines + Event.wait)" % (sys.version.split()[0], N))
-print("| first collect | repeat (best of 4) | worst loop lag while collecting | first delta | encode | worst lag while encoding |")
-print("|---|---|---|---|---|---|")
-print("| %.1f ms | %.1f ms | %.1f ms | %.2f MB | %.1f ms | %.1f ms |" % (
-    times[0] * 1e3, min(times[1:]) * 1e3, collect_lag * 1e3, size / 1e6, enc * 1e3, enc_lag * 1e3))
+print("| first collect | repeat (best of 4) | worst loop lag while collecting | first delta | diff+encode "
+      "| worst lag while diffing+encoding | first delta ready |")
+print("|---|---|---|---|---|---|---|")
+print("| %.1f ms | %.1f ms | %.1f ms | %.2f MB | %.1f ms | %.1f ms | %.1f ms |" % (
+    times[0] * 1e3, min(times[1:]) * 1e3, collect_lag * 1e3, size / 1e6, enc * 1e3, enc_lag * 1e3,
+    first_total * 1e3))

@@ -9,7 +9,8 @@ import pytest
 
 from asyncio_lens._protocol import SNAPSHOT_KEYS, TASK_KEYS, TASK_STATES
 from asyncio_lens._agent import Agent
-from asyncio_lens._snapshot import Collector, Differ
+from asyncio_lens._graph import native_edges
+from asyncio_lens._snapshot import LIVE_INFO, LIVE_KEY, Collector, Differ
 from asyncio_lens._tracker import Tracker, task_id
 
 HAS_TG = hasattr(asyncio, "TaskGroup")
@@ -418,6 +419,10 @@ def test_cached_infos_follow_the_tasks(collector):
         for _ in range(5):
             await asyncio.sleep(0)
 
+    def pairs(live, finished):
+        # Entries are kept (and updated) for the next collection: copy what they say now.
+        return [(e[LIVE_INFO], e[LIVE_KEY]) for e in live], finished
+
     async def main():
         q, ev, e1, e2 = asyncio.Queue(), asyncio.Event(), asyncio.Event(), asyncio.Event()
         m = asyncio.create_task(mover(q, ev), name="mover")
@@ -425,14 +430,14 @@ def test_cached_infos_follow_the_tasks(collector):
         seen = []
         for step in range(3):
             await settle()
-            seen.append(await asyncio.to_thread(collector.collect))
+            seen.append(pairs(*await asyncio.to_thread(collector.collect)))
             q.put_nowait(step)
             await settle()
-            seen.append(await asyncio.to_thread(collector.collect))
+            seen.append(pairs(*await asyncio.to_thread(collector.collect)))
             ev.set()
         e1.set()
         await settle()
-        seen.append(await asyncio.to_thread(collector.collect))
+        seen.append(pairs(*await asyncio.to_thread(collector.collect)))
         e2.set()
         await asyncio.gather(m, g)
         return seen
@@ -498,3 +503,43 @@ def test_hostile_tasks_do_not_break_snapshots(collector):
     failed = [t for t in snap["tasks"] + snap["history"] if t["id"] == task_id(f)]
     assert failed and failed[0]["state"] == "failed" and len(failed[0]["exception"]) == 500
     assert collector.tracker.faults == 0
+
+
+def test_asyncio_own_awaited_by_edges_are_taken_where_tasks_carry_them(collector):
+    """3.14's asyncio records who awaits a future in ``future._asyncio_awaited_by`` (a set of
+    tasks, or None). Untested on a real 3.14 (no 3.14 interpreter here): a real asyncio
+    Task subclass carries the attribute the way 3.14's Future does, and an edge is put
+    there that the wait classification cannot see (the waiter waits on an Event)."""
+
+    class AwaitedTask(asyncio.Task):
+        _asyncio_awaited_by = None  # 3.14: None until some task awaits the future
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        loop.set_task_factory(lambda loop, coro, **kw: AwaitedTask(coro, loop=loop, **kw))
+        ev = asyncio.Event()
+        watched = asyncio.create_task(ev.wait(), name="watched")
+        watcher = asyncio.create_task(ev.wait(), name="watcher")
+        async def await_it(task):
+            await task
+
+        awaiter = asyncio.create_task(await_it(watched), name="awaiter")  # an inferred edge
+        for _ in range(3):
+            await asyncio.sleep(0)
+        def awaited_by():
+            live, _finished = collector.collect()
+            return {e[LIVE_INFO]["name"]: list(e[LIVE_INFO]["awaited_by"]) for e in live}
+
+        before = await asyncio.to_thread(awaited_by)
+        watched._asyncio_awaited_by = {watcher}
+        after = await asyncio.to_thread(awaited_by)
+        ev.set()
+        await asyncio.gather(watched, watcher, awaiter)
+        ids = {t.get_name(): task_id(t) for t in (watched, watcher, awaiter)}
+        return ids, (before, after)
+
+    ids, (before, after) = asyncio.run(main())
+    assert before["watched"] == [ids["awaiter"]]  # inferred only: no native edge yet
+    assert after["watched"] == sorted([ids["watcher"], ids["awaiter"]])  # asyncio's edge added
+    assert after["watcher"] == [] and after["awaiter"] == []
+    assert native_edges(object()) is None  # a type without the attribute: no lookup per object
