@@ -378,8 +378,7 @@ def _make_factory(tracker):
             task._lens_seen = 0
             task._lens_coro = None
             task._lens_steps = 0
-            task._lens_cancel = None
-            task._lens_created = clock()
+            task._lens_created = clock()  # _lens_cancel stays unset (readers default it)
             try:
                 parent = _current_task(loop)
                 if parent is None:
