@@ -25,10 +25,16 @@ export interface LaunchArguments {
   justMyCode?: boolean;
   /** How many asyncio tasks the Call Stack lists as threads. */
   maxTaskThreads?: number;
+  /**
+   * Stop once at the program's lines that contain this text (a walkthrough's
+   * `# lens: stop here`), as if a breakpoint were there, without showing one.
+   */
+  stopAtMarker?: string;
 }
 
 export const LAUNCH_ARGUMENT_KEYS = [
   'program', 'args', 'cwd', 'env', 'python', 'tasksUpdateIntervalMs', 'trace', 'stopOnEntry', 'justMyCode', 'maxTaskThreads',
+  'stopAtMarker',
 ] as const satisfies readonly (keyof LaunchArguments)[];
 
 // Fails to compile when LaunchArguments gains a key that LAUNCH_ARGUMENT_KEYS lacks.
@@ -115,5 +121,8 @@ export function checkLaunchArguments(raw: Record<string, unknown>): LaunchArgume
     }
   }
   if (raw.stopOnEntry !== undefined && typeof raw.stopOnEntry !== 'boolean') fail('"stopOnEntry" must be true or false.');
+  if (raw.stopAtMarker !== undefined && (typeof raw.stopAtMarker !== 'string' || raw.stopAtMarker.trim() === '')) {
+    fail('"stopAtMarker" must be the text that marks the lines to stop at.');
+  }
   return raw as unknown as LaunchArguments;
 }

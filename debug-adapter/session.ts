@@ -19,7 +19,7 @@ import {
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXCEPTION_FILTERS, ExceptionFilter, NotificationMap, StepKind, StepParams, Notifications, Requests, StoppedParams, TasksChangedParams } from './agentProtocol';
+import { BreakpointResult, EXCEPTION_FILTERS, ExceptionFilter, NotificationMap, StepKind, SourceBreakpoint, StepParams, Notifications, Requests, StoppedParams, TasksChangedParams } from './agentProtocol';
 import { AgentClient } from './agentClient';
 import { CustomEvents, CustomRequests } from './customProtocol';
 import { toDapBreakpoint, toDapFrame, toDapVariable, toSourceBreakpoints } from './dapConvert';
@@ -33,6 +33,7 @@ import {
   LaunchArguments,
 } from './launchArguments';
 import { LiveTasks } from './liveTasks';
+import { markerLines, MarkerStops } from './markerStops';
 import { resolveProgramPaths } from './runtimeProcess';
 import { rankTaskThreads, taskIdOfThread, taskThreadId, taskThreadName } from './taskThreads';
 
@@ -62,6 +63,8 @@ export class AsyncioLensSession extends LoggingDebugSession {
   private maxTaskThreads = DEFAULT_MAX_TASK_THREADS;
   /** The task running on the thread that stopped last; ranks the task threads. */
   private stoppedTaskId: number | null = null;
+  /** The launch's `stopAtMarker` lines, merged into the user's breakpoints. */
+  private markers = new MarkerStops('');
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -117,6 +120,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
       if (args.trace) logger.setup(Logger.LogLevel.Verbose, args.trace);
       this.maxTaskThreads = args.maxTaskThreads ?? DEFAULT_MAX_TASK_THREADS;
       const paths = resolveProgramPaths(args.program, args.cwd);
+      if (args.stopAtMarker) await this.addMarkerStops(paths.program, args.stopAtMarker);
       await this.agent.start({
         python: args.python ?? (process.platform === 'win32' ? 'python' : 'python3'),
         program: paths.program,
@@ -127,9 +131,24 @@ export class AsyncioLensSession extends LoggingDebugSession {
         subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS },
         debug: { justMyCode: args.justMyCode ?? true, stopOnEntry: args.stopOnEntry ?? false },
       });
+      if (args.stopAtMarker) await this.setBreakpoints(paths.program);
       await this.configured;
       await this.agent.run();
     });
+  }
+
+  /** Reads the marker's lines now, so that any breakpoints sent from here on include them. */
+  private async addMarkerStops(program: string, marker: string): Promise<void> {
+    this.markers = new MarkerStops(marker);
+    const lines = markerLines(await readFile(program, 'utf8').catch(() => ''), marker);
+    if (lines.length === 0) this.sendEvent(new OutputEvent(`No line of ${program} contains "${marker}": nothing to stop at.\n`, 'console'));
+    this.markers.addMarkers(program, lines);
+  }
+
+  /** Sends the runtime a file's breakpoints: the user's (updated when given) and the marker stops. */
+  private async setBreakpoints(file: string, user?: SourceBreakpoint[]): Promise<BreakpointResult[]> {
+    const { breakpoints } = await this.agent.call(Requests.debugSetBreakpoints, this.markers.request(file, user));
+    return this.markers.userResults(file, breakpoints);
   }
 
   protected override attachRequest(response: DebugProtocol.AttachResponse, raw: DebugProtocol.AttachRequestArguments): void {
@@ -154,7 +173,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
     this.handle(response, async () => {
       const file = args.source.path;
       if (!file) return { breakpoints: toSourceBreakpoints(args).map(() => ({ verified: false, message: 'Only files on disk can have breakpoints.' })) };
-      const { breakpoints } = await this.agent.call(Requests.debugSetBreakpoints, { file, breakpoints: toSourceBreakpoints(args) });
+      const breakpoints = await this.setBreakpoints(file, toSourceBreakpoints(args));
       return { breakpoints: breakpoints.map((bp) => toDapBreakpoint(bp, file)) };
     });
   }
@@ -312,7 +331,9 @@ export class AsyncioLensSession extends LoggingDebugSession {
         this.sendEvent(new Event(CustomEvents.taskWarning, params));
         return;
       case Notifications.debugStopped: {
-        const stopped = params as StoppedParams;
+        const { stopped, rearm } = this.markers.onStopped(params as StoppedParams);
+        // A marker stops once: its file goes back to the user's breakpoints alone.
+        if (rearm) this.setBreakpoints(rearm).catch((err: unknown) => logger.error(`dropping the marker stop failed: ${String(err)}`));
         this.stoppedTaskId = stopped.taskId ?? null;
         const event = new StoppedEvent(stopped.reason, stopped.threadId, stopped.text) as DebugProtocol.StoppedEvent;
         event.body.description = stopped.description;

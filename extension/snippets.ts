@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { currentFileConfiguration } from './debugConfiguration';
 import { Views } from './ids';
-import { isSnippetId, triedContextKey } from './model/snippetIds';
+import { isSnippetId, SNIPPET_STOP_MARKER, triedContextKey } from './model/snippetIds';
 import { runPythonInTerminal } from './terminal';
 
 /**
@@ -32,6 +32,7 @@ export class SnippetRunner {
     const started = await vscode.debug.startDebugging(undefined, {
       ...currentFileConfiguration(copy.fsPath),
       name: `Asyncio Lens: ${basenameOf(id)}`,
+      stopAtMarker: SNIPPET_STOP_MARKER,
     });
     if (started) await vscode.commands.executeCommand(`${Views.tasks}.focus`);
     return started;

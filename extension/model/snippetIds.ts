@@ -1,5 +1,8 @@
 /** Course snippet ids (`NN-step/name.py`, a path under walkthroughs/) and what derives from them. Pure. */
 
+/** The comment on the line where "Debug with tasks" stops (launch attribute `stopAtMarker`). */
+export const SNIPPET_STOP_MARKER = '# lens: stop here';
+
 const SNIPPET_ID = /^([\w-]+)\/[\w-]+\.py$/;
 
 export function isSnippetId(id: string): boolean {
