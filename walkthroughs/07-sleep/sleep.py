@@ -25,9 +25,9 @@ async def main() -> None:
     print("beats during asyncio.sleep(0.75):", len(beats))
 
     before = len(beats)
-    time.sleep(1)  # lens: stop here
+    time.sleep(1)
     # time.sleep() held the thread: the loop could run nothing, not even the heartbeat.
-    print("beats during time.sleep(1):", len(beats) - before)
+    print("beats during time.sleep(1):", len(beats) - before)  # lens: stop here
     task.cancel()
 
 

@@ -25,11 +25,13 @@ async def demo() -> None:
 
 
 async def main() -> None:
-    print("default task factory:")
-    await demo()
+    loop = asyncio.get_running_loop()
     print("eager task factory:")
-    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)
-    # same as: set_task_factory(asyncio.create_eager_task_factory(asyncio.Task))
+    loop.set_task_factory(asyncio.eager_task_factory)
+    # same as: loop.set_task_factory(asyncio.create_eager_task_factory(asyncio.Task))
+    await demo()
+    print("default task factory:")
+    loop.set_task_factory(None)
     await demo()
 
 

@@ -24,7 +24,7 @@ class Account:
 
 
 async def main() -> None:
-    for use_lock in (False, True):
+    for use_lock in (True, False):
         print("with a Lock:" if use_lock else "without a lock:")
         account = Account()
         await asyncio.gather(account.withdraw("alice", 80, use_lock), account.withdraw("bob", 80, use_lock))

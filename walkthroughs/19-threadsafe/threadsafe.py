@@ -5,13 +5,13 @@ import threading
 
 async def greet(name: str) -> str:
     await asyncio.sleep(1)
-    return f"hello, {name}"
+    return f"hello, {name}"  # lens: stop here
 
 
 def worker(loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue) -> None:
     # A plain thread, outside the event loop: asyncio objects must not be touched directly here.
     future = asyncio.run_coroutine_threadsafe(greet("thread"), loop)  # a concurrent.futures.Future
-    print("thread: submitted greet() to the loop")  # lens: stop here
+    print("thread: submitted greet() to the loop")
     print("thread got:", future.result(timeout=5))  # blocks this thread only, never the loop
     for i in range(3):
         # asyncio.Queue is not thread-safe: ask the loop to call put_nowait() for us.

@@ -5,13 +5,13 @@ import threading
 
 async def greet(name: str) -> str:
     await asyncio.sleep(1)
-    return f"hello, {name}"
+    return f"hello, {name}"  # lens: stop here
 
 
 def worker(loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue) -> None:
     # Обычный поток вне цикла событий: трогать объекты asyncio здесь напрямую нельзя.
     future = asyncio.run_coroutine_threadsafe(greet("thread"), loop)  # это concurrent.futures.Future
-    print("thread: submitted greet() to the loop")  # lens: stop here
+    print("thread: submitted greet() to the loop")
     print("thread got:", future.result(timeout=5))  # блокирует только этот поток, но не цикл
     for i in range(3):
         # asyncio.Queue не потокобезопасна: просим цикл вызвать put_nowait() за нас.
