@@ -66,6 +66,12 @@ describe('walkthroughs', () => {
           }
         }
       }
+      // Pictures in the step's text (gather vs as_completed, shield, TaskGroup abort), in both languages.
+      for (const page of [step.media.markdown, russian]) {
+        for (const [, image] of readFileSync(join(root, page), 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)) {
+          expect(existsSync(join(root, page, '..', image)), `${page} shows ${image}`).toBe(true);
+        }
+      }
       // Each step completes on its own: when its snippet was run or debugged (see snippets.ts).
       const run = /command:asyncioLens\.runSnippet\?([^)]*)\)/.exec(localized(step.description, 'en') ?? '');
       expect(run, `${step.id} has a Run button`).not.toBeNull();
