@@ -90,6 +90,8 @@ const QUIET_SETTINGS = {
   'debug.openDebug': 'openOnDebugBreak',
   'debug.internalConsoleOptions': 'neverOpen',
   'window.commandCenter': false,
+  // the DOM renderer: terminal text is then in the page, where tests can read it
+  'terminal.integrated.gpuAcceleration': 'off',
 };
 
 // ------------------------------------------------------------------------------------------------ UI operations

@@ -251,6 +251,7 @@ exports.run = async function run() {
 
   await lintTests(test, folder);
   await require('./tasksView').tasksViewTests(test, folder);
+  await require('./course').courseTests(test);
 
   const failed = results.filter((r) => !r.ok).length;
   const out = process.env.LENS_RESULT;
