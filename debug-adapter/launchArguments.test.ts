@@ -12,7 +12,7 @@ describe('launch arguments', () => {
   });
 
   it('accept a full configuration', () => {
-    const args = { program: 'a.py', args: ['-v'], cwd: '/tmp', env: { A: '1', B: null }, python: 'python3', tasksUpdateIntervalMs: 50 };
+    const args = { program: 'a.py', args: ['-v'], cwd: '/tmp', env: { A: '1', B: null }, python: 'python3', tasksUpdateIntervalMs: 50, stopAtMarker: '# lens: stop here' };
     expect(checkLaunchArguments(args)).toEqual(args);
   });
 
@@ -23,6 +23,8 @@ describe('launch arguments', () => {
     [{ program: 'a.py', env: { A: 1 } }, /"env.A"/],
     [{ program: 'a.py', cwd: 3 }, /"cwd"/],
     [{ program: 'a.py', tasksUpdateIntervalMs: 1 }, /"tasksUpdateIntervalMs"/],
+    [{ program: 'a.py', stopAtMarker: '  ' }, /"stopAtMarker"/],
+    [{ program: 'a.py', stopAtMarker: true }, /"stopAtMarker"/],
   ])('refuse %j with a readable message', (raw, message) => {
     expect(() => checkLaunchArguments(raw as Record<string, unknown>)).toThrow(ProtocolError);
     expect(() => checkLaunchArguments(raw as Record<string, unknown>)).toThrow(message);
