@@ -21,16 +21,34 @@ describe('markerLines', () => {
 
 describe('MarkerStops', () => {
   it('sends the user breakpoints first, then the marker lines, and answers only the user part', () => {
-    const stops = new MarkerStops(MARKER);
-    stops.addMarkers(FILE, [12]);
+    const stops = new MarkerStops();
+    stops.addMarkers(FILE, MARKER, [12]);
     const sent = stops.request(FILE, [{ line: 3, condition: 'x > 1' }]);
     expect(sent).toEqual({ file: FILE, breakpoints: [{ line: 3, condition: 'x > 1' }, { line: 12 }] });
-    expect(stops.userResults(FILE, answer([3, 12], 1))).toEqual([{ id: 1, verified: true, line: 3 }]);
+    expect(stops.userResults(FILE, answer([3, 12], 1), true)).toEqual([{ id: 1, verified: true, line: 3 }]);
+  });
+
+  it('keeps the user breakpoints set before the launch added the markers', () => {
+    const stops = new MarkerStops();
+    stops.request(FILE, [{ line: 3 }]);
+    stops.addMarkers(FILE, MARKER, [12]);
+    expect(stops.request(FILE).breakpoints).toEqual([{ line: 3 }, { line: 12 }]);
+  });
+
+  it('keeps the ids the user was given when the adapter sends the list again (the runtime renumbers)', () => {
+    const stops = new MarkerStops();
+    stops.request(FILE, [{ line: 3 }]);
+    expect(stops.userResults(FILE, answer([3], 1), true).map((bp) => bp.id)).toEqual([1]);
+    stops.addMarkers(FILE, MARKER, [12]);
+    stops.request(FILE);
+    expect(stops.userResults(FILE, answer([3, 12], 5), false)).toEqual([{ id: 1, verified: true, line: 3 }]);
+    expect(stops.onStopped(breakpointStop([5])).stopped.hitBreakpointIds).toEqual([1]);
+    expect(stops.onStopped(breakpointStop([6])).stopped.description).toBe(markerStopDescription(MARKER));
   });
 
   it('keeps the markers when the user changes the file breakpoints, and other files untouched', () => {
-    const stops = new MarkerStops(MARKER);
-    stops.addMarkers(FILE, [12]);
+    const stops = new MarkerStops();
+    stops.addMarkers(FILE, MARKER, [12]);
     expect(stops.request(FILE, []).breakpoints).toEqual([{ line: 12 }]);
     expect(stops.request(FILE, [{ line: 5 }]).breakpoints).toEqual([{ line: 5 }, { line: 12 }]);
     expect(stops.request('/course/other.py', [{ line: 5 }]).breakpoints).toEqual([{ line: 5 }]);
@@ -39,10 +57,10 @@ describe('MarkerStops', () => {
   });
 
   it('turns a marker hit into a described stop, once: then the file has only the user breakpoints', () => {
-    const stops = new MarkerStops(MARKER);
-    stops.addMarkers(FILE, [12]);
+    const stops = new MarkerStops();
+    stops.addMarkers(FILE, MARKER, [12]);
     stops.request(FILE, [{ line: 3 }]);
-    stops.userResults(FILE, answer([3, 12], 7));
+    stops.userResults(FILE, answer([3, 12], 7), true);
 
     const { stopped, rearm } = stops.onStopped({ ...breakpointStop([8]), taskId: 4 });
     expect(stopped).toEqual({ reason: 'breakpoint', threadId: 1, taskId: 4, description: markerStopDescription(MARKER) });
@@ -58,19 +76,19 @@ describe('MarkerStops', () => {
   });
 
   it('a user breakpoint on the marker line stays a user stop', () => {
-    const stops = new MarkerStops(MARKER);
-    stops.addMarkers(FILE, [12]);
+    const stops = new MarkerStops();
+    stops.addMarkers(FILE, MARKER, [12]);
     stops.request(FILE, [{ line: 12 }]);
-    stops.userResults(FILE, answer([12, 12], 1));
+    stops.userResults(FILE, answer([12, 12], 1), true);
     const { stopped, rearm } = stops.onStopped(breakpointStop([1, 2]));
     expect(stopped).toEqual(breakpointStop([1]));
     expect(rearm).toBe(FILE);
   });
 
   it('leaves steps, pauses and exceptions alone', () => {
-    const stops = new MarkerStops(MARKER);
-    stops.addMarkers(FILE, [12]);
-    stops.userResults(FILE, answer([12], 1));
+    const stops = new MarkerStops();
+    stops.addMarkers(FILE, MARKER, [12]);
+    stops.userResults(FILE, answer([12], 1), true);
     const step: StoppedParams = { reason: 'step', threadId: 1 };
     expect(stops.onStopped(step)).toEqual({ stopped: step });
   });

@@ -27,17 +27,21 @@ interface FileState {
   markers: number[];
   /** Runtime ids of the marker breakpoints, from the answers for this file. */
   markerIds: Set<number>;
+  /** The ids the user was given for their breakpoints, in order. */
+  userIds: number[];
+  /** Runtime id of a user breakpoint → the id the user was given (a resend renumbers them). */
+  idMap: Map<number, number>;
   /** True once a marker was hit: another thread may still report a hit it made meanwhile. */
   spent: boolean;
 }
 
 export class MarkerStops {
   private readonly files = new Map<string, FileState>();
+  private marker = '';
 
-  constructor(private readonly marker: string) {}
-
-  /** Adds stops at these lines of `file` (before the program starts). */
-  addMarkers(file: string, lines: number[]): void {
+  /** Adds stops at the `lines` of `file` that hold `marker` (before the program starts). */
+  addMarkers(file: string, marker: string, lines: number[]): void {
+    this.marker = marker;
     this.state(file).markers.push(...lines);
   }
 
@@ -48,42 +52,54 @@ export class MarkerStops {
     return { file, breakpoints: [...state.user, ...state.markers.map((line) => ({ line }))] };
   }
 
-  /** The runtime's answer to `request(file)`, cut to the user's breakpoints. */
-  userResults(file: string, results: BreakpointResult[]): BreakpointResult[] {
+  /**
+   * The runtime's answer to `request(file)`, cut to the user's breakpoints. `fromUser`: the request
+   * carried the user's breakpoints, whose ids the user gets; a resend keeps the ids given before.
+   */
+  userResults(file: string, results: BreakpointResult[], fromUser: boolean): BreakpointResult[] {
     const state = this.state(file);
     const userCount = state.user.length;
     for (const bp of results.slice(userCount)) state.markerIds.add(bp.id);
-    return results.slice(0, userCount);
+    const user = results.slice(0, userCount);
+    if (fromUser) state.userIds = user.map((bp) => bp.id);
+    state.idMap = new Map(user.map((bp, i) => [bp.id, state.userIds[i] ?? bp.id]));
+    return user.map((bp) => ({ ...bp, id: state.idMap.get(bp.id)! }));
   }
 
   /**
-   * Rewrites a stop that hit a marker: no marker ids in `hitBreakpointIds`, and a
-   * description. `rearm` names the file whose list must be sent again (markers dropped),
-   * the first time only.
+   * Rewrites a stop: user breakpoint ids as the user knows them; a marker hit leaves no id in
+   * `hitBreakpointIds` and gets a description. `rearm` names the file whose list must be sent
+   * again (markers dropped), the first time a marker is hit.
    */
   onStopped(stopped: StoppedParams): { stopped: StoppedParams; rearm?: string } {
-    const hits = stopped.hitBreakpointIds ?? [];
-    for (const [file, state] of this.files) {
-      if (!hits.some((id) => state.markerIds.has(id))) continue;
-      const userHits = hits.filter((id) => !state.markerIds.has(id));
-      const rewritten: StoppedParams = { ...stopped, hitBreakpointIds: userHits };
-      if (userHits.length === 0) {
-        delete rewritten.hitBreakpointIds;
-        rewritten.description = markerStopDescription(this.marker);
-      }
-      const first = !state.spent;
-      state.markers = [];
-      state.spent = true;
-      return first ? { stopped: rewritten, rearm: file } : { stopped: rewritten };
+    const hits = stopped.hitBreakpointIds;
+    if (!hits?.length) return { stopped };
+    let markerFile: string | undefined;
+    const userHits: number[] = [];
+    for (const id of hits) {
+      const owner = [...this.files].find(([, state]) => state.markerIds.has(id) || state.idMap.has(id));
+      if (!owner) userHits.push(id);
+      else if (owner[1].markerIds.has(id)) markerFile ??= owner[0];
+      else userHits.push(owner[1].idMap.get(id)!);
     }
-    return { stopped };
+    const rewritten: StoppedParams = { ...stopped, hitBreakpointIds: userHits };
+    if (markerFile === undefined) return { stopped: rewritten };
+    if (userHits.length === 0) {
+      delete rewritten.hitBreakpointIds;
+      rewritten.description = markerStopDescription(this.marker);
+    }
+    const state = this.files.get(markerFile)!;
+    const first = !state.spent;
+    state.markers = [];
+    state.spent = true;
+    return first ? { stopped: rewritten, rearm: markerFile } : { stopped: rewritten };
   }
 
   private state(file: string): FileState {
     const key = resolve(file);
     let state = this.files.get(key);
     if (!state) {
-      state = { user: [], markers: [], markerIds: new Set(), spent: false };
+      state = { user: [], markers: [], markerIds: new Set(), userIds: [], idMap: new Map(), spent: false };
       this.files.set(key, state);
     }
     return state;

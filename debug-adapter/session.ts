@@ -64,7 +64,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
   /** The task running on the thread that stopped last; ranks the task threads. */
   private stoppedTaskId: number | null = null;
   /** The launch's `stopAtMarker` lines, merged into the user's breakpoints. */
-  private markers = new MarkerStops('');
+  private readonly markers = new MarkerStops();
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -139,16 +139,15 @@ export class AsyncioLensSession extends LoggingDebugSession {
 
   /** Reads the marker's lines now, so that any breakpoints sent from here on include them. */
   private async addMarkerStops(program: string, marker: string): Promise<void> {
-    this.markers = new MarkerStops(marker);
     const lines = markerLines(await readFile(program, 'utf8').catch(() => ''), marker);
     if (lines.length === 0) this.sendEvent(new OutputEvent(`No line of ${program} contains "${marker}": nothing to stop at.\n`, 'console'));
-    this.markers.addMarkers(program, lines);
+    this.markers.addMarkers(program, marker, lines);
   }
 
   /** Sends the runtime a file's breakpoints: the user's (updated when given) and the marker stops. */
   private async setBreakpoints(file: string, user?: SourceBreakpoint[]): Promise<BreakpointResult[]> {
     const { breakpoints } = await this.agent.call(Requests.debugSetBreakpoints, this.markers.request(file, user));
-    return this.markers.userResults(file, breakpoints);
+    return this.markers.userResults(file, breakpoints, user !== undefined);
   }
 
   protected override attachRequest(response: DebugProtocol.AttachResponse, raw: DebugProtocol.AttachRequestArguments): void {

@@ -55,6 +55,47 @@ it('has a stop expectation for every snippet, and none for a snippet that is gon
   expect(Object.keys(STEP_STOPS).sort()).toEqual(SNIPPETS);
 });
 
+describe('a user breakpoint beside the marker', () => {
+  const { path: python } = pythons[pythons.length - 1];
+  const program = join(WALKTHROUGHS, '04-cancellation/cancellation.py');
+  const lines = readFileSync(program, 'utf8').split('\n');
+  const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startAdapter();
+  });
+  afterEach(async () => {
+    await h.client.stop();
+  });
+
+  it('stays the user\'s own: answered alone, hit as a breakpoint, then the marker stops', async () => {
+    const userLine = lineOf('task = asyncio.create_task(worker())');
+    let answered: DebugProtocol.Breakpoint[] = [];
+    const configured = h.client.waitForEvent('initialized').then(async () => {
+      answered = (await h.client.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: userLine }] })).body.breakpoints;
+      await h.client.configurationDoneRequest();
+    });
+    const first = nextStopOrExit(h);
+    await Promise.all([configured, h.client.launch({ program, python, stopAtMarker: SNIPPET_STOP_MARKER } as DebugProtocol.LaunchRequestArguments)]);
+    expect(answered).toEqual([expect.objectContaining({ verified: true, line: userLine })]);
+
+    const user = await first;
+    expect('stopped' in user && user.stopped.body).toMatchObject({ reason: 'breakpoint', hitBreakpointIds: [answered[0].id] });
+    expect('stopped' in user && user.stopped.body.description).toBeUndefined();
+
+    const second = nextStopOrExit(h);
+    await h.client.continueRequest({ threadId: 1 });
+    const marker = await second;
+    expect('stopped' in marker && marker.stopped.body.description).toBe(markerStopDescription(SNIPPET_STOP_MARKER));
+    const { stackFrames } = (await h.client.stackTraceRequest({ threadId: 1 })).body;
+    expect(stackFrames[0].line).toBe(lineOf(SNIPPET_STOP_MARKER));
+
+    const end = nextStopOrExit(h);
+    await h.client.continueRequest({ threadId: 1 });
+    expect('exited' in (await end)).toBe(true);
+  });
+});
+
 describe.each(pythons)('Python $version', ({ path: python, minor }) => {
   let h: Harness;
   beforeEach(async () => {
