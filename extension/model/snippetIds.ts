@@ -10,7 +10,7 @@ export function isSnippetId(id: string): boolean {
 }
 
 /**
- * The context key set once the learner ran, debugged or opened a step's snippet: the step's
+ * The context key set once the learner ran or debugged a step's snippet: the step's
  * completion event (`onContext:` key), so each step completes on its own, in either language.
  */
 export function triedContextKey(snippetId: string): string {
