@@ -136,8 +136,11 @@ export class AgentClient {
     options: { subscribe: SubscribeParams; debug: DebugConfigureParams },
     refusedMessage?: string,
   ): Promise<InitializeResult> {
-    const init = await connection
-      .sendRequest<InitializeResult>(Requests.initialize, { clientName: 'asyncio-lens-debug-adapter' })
+    // A pending request is not failed when the peer closes the socket (a runtime refusing our token
+    // closes it after reading hello, maybe after our initialize went out), so each step also ends on close.
+    const closed = new Promise<never>((_, reject) => connection.onClose(() => reject(new Error('The program closed the connection.'))));
+    closed.catch(() => undefined);
+    const init = await Promise.race([connection.sendRequest<InitializeResult>(Requests.initialize, { clientName: 'asyncio-lens-debug-adapter' }), closed])
       .catch((err: unknown) => {
         throw refusedMessage ? new ProtocolError(ErrorCodes.attachFailed, refusedMessage) : err;
       });
@@ -147,8 +150,8 @@ export class AgentClient {
         `The Python runtime speaks protocol version ${init.version}, the adapter ${PROTOCOL_VERSION}. Rebuild the extension.`,
       );
     }
-    await connection.sendRequest(Requests.tasksSubscribe, options.subscribe);
-    await this.sendIfSupported(connection, Requests.debugConfigure, options.debug);
+    await Promise.race([connection.sendRequest(Requests.tasksSubscribe, options.subscribe), closed]);
+    await Promise.race([this.sendIfSupported(connection, Requests.debugConfigure, options.debug), closed]);
     this.connection = connection;
     this.connectedResolve(connection);
     return init;

@@ -369,11 +369,11 @@ def _listen(opts, tracker, agent):
     tracker.start_recording()
 
     def accept():
-        sock = _server.accept_with_token(listener, token)
+        peer = _server.accept_with_token(listener, token)
         listener.close()
-        if sock is None:
+        if peer is None:
             return None
-        server = _server.Server(sock, agent.collector, token)
+        server = _server.Server(peer.sock, agent.collector, token, peer)
         _attach(server, agent)
         return server
 

@@ -61,7 +61,7 @@ from ._protocol import (
 from ._slices import NO_SLICES, Slicer
 from ._snapshot import Differ, python_version
 
-__all__ = ["ConnectError", "parse_address", "connect", "listen", "accept_with_token", "Server", "AfterReply"]
+__all__ = ["ConnectError", "parse_address", "connect", "listen", "accept_with_token", "Peer", "Server", "AfterReply"]
 
 _log = logging.getLogger(__name__)
 
@@ -186,8 +186,20 @@ def listen(host, port):
     return sock
 
 
+class Peer:
+    """An accepted debugger: its socket, and the messages it sent behind ``hello`` in the same
+    bytes (the adapter sends ``initialize`` right after it; dropping that hangs the attach)."""
+
+    __slots__ = ("sock", "parser", "pending")
+
+    def __init__(self, sock, parser, pending):
+        self.sock = sock
+        self.parser = parser
+        self.pending = pending
+
+
 def accept_with_token(listener, token, hello_timeout=10.0, stop=None):
-    """Accept peers until one sends ``hello {token}`` first; return its socket.
+    """Accept peers until one sends ``hello {token}`` first; return it as a :class:`Peer`.
 
     With ``--listen`` the debugger connects to the runtime, so the roles of the token
     are reversed: the *adapter* must send the ``hello`` notification with the token as
@@ -206,20 +218,19 @@ def accept_with_token(listener, token, hello_timeout=10.0, stop=None):
         try:
             sock.settimeout(hello_timeout)
             parser = _jsonrpc.MessageParser()
-            first = None
+            msgs = []
             deadline = time.monotonic() + hello_timeout
-            while first is None and time.monotonic() < deadline:
+            while not msgs and time.monotonic() < deadline:
                 data = sock.recv(65536)
                 if not data:
                     break
                 msgs = parser.feed(data)
-                if msgs:
-                    first = msgs[0]
+            first = msgs[0] if msgs else None
             params = first.get("params") if isinstance(first, dict) else None
             got = params.get("token") if isinstance(params, dict) else None
             if (isinstance(first, dict) and first.get("method") == HELLO and isinstance(got, str)
                     and hmac.compare_digest(got.encode("utf-8"), token.encode("utf-8"))):
-                return _ready(sock)
+                return Peer(_ready(sock), parser, msgs[1:])
             _log.warning("dropped a peer without the token")
         except (OSError, FramingError, ValueError, AttributeError):
             pass
@@ -243,8 +254,13 @@ def _thread_count():
 class Server:
     """Serves adapter requests and throttled task deltas on a daemon thread."""
 
-    def __init__(self, sock, collector, token):
+    def __init__(self, sock, collector, token, peer=None):
         self.conn = Connection(sock)
+        # Messages that came with the hello of an accepted peer, handled first.
+        self._early = []
+        if peer is not None:
+            self.conn.parser = peer.parser
+            self._early = list(peer.pending)
         self.collector = collector
         self.token = token
         self.start_event = threading.Event()  # set by program/start or a lost connection
@@ -379,6 +395,9 @@ class Server:
     # -- the I/O thread ----------------------------------------------------------------
     def _run(self):
         try:
+            early, self._early = self._early, []
+            for msg in early:
+                self._handle(msg)
             while not self.conn.closed and not self._stopping:
                 timeout = 0.5 if self.agent is None else 0.05
                 if self._interval is not None:

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from asyncio_lens import _jsonrpc
+from asyncio_lens import _jsonrpc, _server
 from asyncio_lens._protocol import SNAPSHOT_KEYS
 from conftest import PROGRAMS, TIMEOUT, TaskView, env_for_runtime, marker_line, run_lens
 
@@ -257,3 +257,23 @@ def test_bad_connect_address_is_a_usage_error(address):
     r = run_lens(["--connect", address, "normal.py"], env=env_for_runtime({"ASYNCIO_LENS_TOKEN": "t"}))
     assert r.returncode == 2
     assert r.stderr.decode().startswith("asyncio-lens: error:")
+
+
+def test_a_request_sent_in_the_same_bytes_as_hello_is_answered():
+    """The adapter sends initialize right behind hello; both can arrive in one recv()."""
+    listener = _server.listen("127.0.0.1", 0)
+    port = listener.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    peer = None
+    try:
+        hello = _jsonrpc.encode({"jsonrpc": "2.0", "method": "hello", "params": {"token": "t0k"}})
+        ping = _jsonrpc.encode({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}})
+        client.sendall(hello + ping)
+        peer = _server.accept_with_token(listener, "t0k", hello_timeout=5.0)
+        assert peer is not None
+        assert [m.get("method") for m in peer.pending] == ["initialize"]
+    finally:
+        listener.close()
+        client.close()
+        if peer is not None:
+            peer.sock.close()

@@ -80,8 +80,16 @@ describe('attach to a program started with --listen', () => {
 
 /** Polls nothing: asks for a snapshot each time a tasks event arrives, until the fetches show. */
 async function waitForTasks(h: Harness): Promise<Snapshot> {
+  const nextEvent = () => {
+    const event = h.client.waitForEvent('asyncioLens/tasksChanged');
+    event.catch(() => undefined); // the last one is left waiting when the fetches show
+    return event;
+  };
+  let next = nextEvent();
   for (;;) {
-    await h.client.waitForEvent('asyncioLens/tasksChanged');
+    await next;
+    // Listen again before asking: an event that comes while the snapshot request is answered would be missed.
+    next = nextEvent();
     const { body } = (await h.client.send(CustomRequests.tasks)) as { body: Snapshot };
     if (body.tasks.some((t) => t.name === 'fetch-2')) return body;
   }
