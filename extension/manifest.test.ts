@@ -85,6 +85,23 @@ describe('walkthroughs', () => {
     const keys = JSON.stringify(manifest).match(/"%[^"%]+%"/g) ?? [];
     for (const key of keys) expect(nls.en, key).toHaveProperty([key.slice(2, -2)]);
   });
+
+  it('every text a user reads in contributes is localised (a %key%), the product name aside', () => {
+    const plain: string[] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          const text = /^(title|label|description|markdownDescription|enumDescriptions|markdownEnumDescriptions)$/.test(k);
+          const strings = typeof v === 'string' ? [v] : text && Array.isArray(v) ? v : [];
+          if (text && strings.some((s) => typeof s === 'string' && !/^%[^%]+%$/.test(s) && s !== 'Asyncio Lens')) plain.push(`${path}.${k}`);
+          else walk(v, `${path}.${k}`);
+        }
+      }
+    };
+    walk(manifest.contributes, 'contributes');
+    expect(plain).toEqual([]);
+  });
 });
 
 describe('settings', () => {

@@ -71,6 +71,12 @@ describe('row words', () => {
     expect(tip).toContain('Created at `app.py:30`');
   });
 
+  it('a running task with a cancel requested shows the mark too (it is handling the cancellation)', () => {
+    const cancel = { requested: 101, count: 1, by_task: 1, via: 'user', site: null, message: null } as const;
+    expect(describeTask(task({ state: 'running', waiting_on: null, cancel }), nameOf)).toBe('running · cancel ×1');
+    expect(cancelMarks(task({ state: 'cancelled', cancel }))).toEqual([]);
+  });
+
   it('finished tasks', () => {
     expect(describeFinished(task({ state: 'failed', exception: 'ValueError: bad', created: 1, finished: 3.5 }))).toBe('failed · ValueError: bad · lived 2.5 s');
   });

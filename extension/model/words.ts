@@ -152,7 +152,7 @@ export function taskAge(task: TaskInfo, now: number): string {
 /** Cancellation at a glance: "cancel ×2", "shielded". */
 export function cancelMarks(task: TaskInfo): string[] {
   const marks: string[] = [];
-  if (task.cancel && task.state === 'pending') marks.push(l10n.t('cancel ×{0}', Math.max(1, task.cancel.count)));
+  if (task.cancel && (task.state === 'pending' || task.state === 'running')) marks.push(l10n.t('cancel ×{0}', Math.max(1, task.cancel.count)));
   if (task.shielded) marks.push(l10n.t('shielded'));
   return marks;
 }
