@@ -297,6 +297,7 @@ def main(argv=None):
         # program's own atexit handlers, and the server outlives the debugger.
         atexit.register(engine.close)
         _launch.uncaught_hook = engine.uncaught_event
+        _launch.code_hook = engine.program_code
         engine.start()
         if agent.watchdog is not None:
             agent.watchdog.suspended = lambda: engine.stopped

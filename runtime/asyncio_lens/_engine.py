@@ -178,6 +178,11 @@ class Engine(RequestsMixin):
         self.backend.install()
         self._refresh(restart=True, discover=True)
 
+    def program_code(self, code):
+        """The main script's code to run: instrumented for breakpoints where the backend does that."""
+        instrument = getattr(self.backend, "program_code", None)
+        return instrument(code) if instrument is not None else code
+
     def close(self):
         if self.closed:
             return

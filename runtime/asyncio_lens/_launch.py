@@ -34,6 +34,10 @@ _replaced_main = []
 #: Called with an uncaught exception before it is reported (the debugger stops there).
 uncaught_hook = None
 
+#: Called with the main script's compiled code just before it runs; returns the code to
+#: run (the debugger instruments its breakpoints' lines on 3.10/3.11).
+code_hook = None
+
 
 def _call_uncaught_hook(exc):
     hook = uncaught_hook
@@ -100,6 +104,12 @@ def _set_path0(entry):
 
 def run_code(code, filename, argv):
     """Run compiled script *code* as ``__main__``. Raises ProgramFailed on an exception."""
+    hook = code_hook
+    if hook is not None:
+        try:
+            code = hook(code)
+        except Exception:  # noqa: BLE001 - run the program as compiled
+            pass
     sys.argv[:] = argv
     _set_path0(os.path.dirname(os.path.realpath(filename)))
     main = types.ModuleType("__main__")

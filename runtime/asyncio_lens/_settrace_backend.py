@@ -21,6 +21,11 @@ no longer needed, the main thread's global tracer removes itself at its next cal
 a free real-time signal (macOS), the main thread is always traced. Other threads always
 are (``threading.settrace``).
 
+While only breakpoints are set, their code objects are instrumented instead
+(``_instrument``: a hook call on each breakpoint line) and the main thread runs untraced;
+settrace still serves what has no hook for its breakpoints (old frames, lines that cannot
+have one). A line event on a hook's line is left to the hook, which runs right after it.
+
 A ``return`` event is a suspension when the frame stopped at ``YIELD_VALUE`` (3.11) or
 just before ``YIELD_FROM`` (3.10); otherwise a return, or an unwinding when the opcode is
 not a return and an exception passed through the frame.
@@ -30,6 +35,7 @@ import sys
 import threading
 
 from ._codeinfo import is_runtime_file, is_value_return, is_yield_return
+from ._instrument import Instrumenter
 
 __all__ = ["SettraceBackend"]
 
@@ -50,20 +56,49 @@ class SettraceBackend:
         self._tls = threading.local()
         self._installed = False
         eng = engine
-        bps = eng.bps
         fault = eng.fault
         backend = self
+
+        tls = self._tls
+        gettrace = sys.gettrace
+        settrace = sys.settrace
+
+        def on_hook(frame):
+            # As inside a trace callback, this thread runs untraced while the hook works:
+            # a stop's evaluations run user code, and a time limit's exception must land
+            # there, not in a tracer. A tracer needed afterwards is installed on the way out.
+            prev = gettrace()
+            if prev is not None:
+                settrace(None)
+            tls.in_hook = True
+            try:
+                eng.line_event(frame, frame.f_lineno)
+            finally:
+                tls.in_hook = False
+                if threading.get_ident() == backend._main:
+                    prev = backend.global_trace if backend._main_traced else None
+                if prev is not None:
+                    settrace(prev)
+
+        instr = self.instr = Instrumenter(eng.bps, on_hook, self._tracing_changed)
+        hook_lines = instr.hook_lines
 
         def local(frame, event, arg):
             try:
                 if event == "line":
-                    disable = eng.line_event(frame, frame.f_lineno)
+                    line = frame.f_lineno
+                    hooked = hook_lines(frame.f_code)
+                    if hooked and line in hooked:
+                        return local  # the hook, on this line, reports it
+                    disable = eng.line_event(frame, line)
                     if disable and not backend._needed(frame.f_code):
                         return None
                 elif event == "return":
                     if is_yield_return(frame):
                         eng.return_event(frame, True)
                     else:
+                        if instr.holders:
+                            instr.frame_done(frame)
                         last = getattr(backend._tls, "exc", None)
                         if last is not None and last[0] is frame and not is_value_return(frame):
                             backend._tls.exc = None
@@ -96,15 +131,15 @@ class SettraceBackend:
             if backend.trace_all:
                 if is_runtime_file(fn):
                     r = None
-                elif backend.lines_all or stepped or bps.code_has_breakpoints(code):
+                elif backend.lines_all or stepped or backend._bp_traced(code):
                     r = local
                 else:
                     r = exc_only
-            elif bps.lines_for(fn) is None and fn not in backend.step_files:
+            elif eng.bps.lines_for(fn) is None and fn not in backend.step_files:
                 d[fn] = None
                 return None
             else:
-                r = local if stepped or bps.code_has_breakpoints(code) else None
+                r = local if stepped or backend._bp_traced(code) else None
             if r is local and id(code) in backend.resume_ids:
                 r = resume_check
             per = d.get(fn)
@@ -146,10 +181,32 @@ class SettraceBackend:
         self.global_trace = global_trace
 
     def _needed(self, code):
-        return (self.trace_all or id(code) in self.step_ids or self.engine.bps.code_has_breakpoints(code))
+        return (self.trace_all or id(code) in self.step_ids or self._bp_traced(code))
+
+    def _bp_traced(self, code):
+        """*code* has breakpoint lines without their hook: settrace must serve them."""
+        return self.engine.bps.code_has_breakpoints(code) and not self.instr.covered(code)
+
+    def program_code(self, code):
+        """The main script's code, instrumented for its breakpoints (see ``_launch``)."""
+        return self.instr.module_code(code)
+
+    def _tracing_changed(self):
+        """The instrumenter's needs changed (old frames finished, or a module imported
+        without hooks for its breakpoints). Takes no lock: it may run in a gc callback."""
+        self.needed = self._compute_needed()
+        self._decisions[0] = {}
+        if self._installed and self._lazy and self.needed and not self._main_traced:
+            if threading.get_ident() == self._main:
+                if not getattr(self._tls, "in_hook", False):
+                    sys.settrace(self.global_trace)
+                self._main_traced = True
+            else:
+                self.engine.main_signal.kick()
 
     def install(self):
         """On the main thread, before the program runs."""
+        self.instr.install()
         threading.settrace(self.global_trace)
         self._installed = True
         sig = self.engine.main_signal
@@ -163,7 +220,7 @@ class SettraceBackend:
 
     def _compute_needed(self):
         eng = self.engine
-        return bool(eng.bps.any() or eng.step is not None or eng.global_lines
+        return bool((eng.bps.any() and self.instr.tracing_needed()) or eng.step is not None or eng.global_lines
                     or "raised" in eng.filters or "userUncaught" in eng.filters)
 
     def _on_signal(self, frame):
@@ -175,7 +232,8 @@ class SettraceBackend:
             self.engine.fault("settrace signal")
 
     def _trace_main(self, top):
-        sys.settrace(self.global_trace)
+        if not getattr(self._tls, "in_hook", False):  # else the hook installs it on its way out
+            sys.settrace(self.global_trace)
         self._main_traced = True
         eng = self.engine
         step_ids = self.step_ids
@@ -183,7 +241,7 @@ class SettraceBackend:
         while f is not None:
             code = f.f_code
             if not is_runtime_file(code.co_filename) and (
-                    eng.global_lines or id(code) in step_ids or eng.bps.code_has_breakpoints(code)):
+                    eng.global_lines or id(code) in step_ids or self._bp_traced(code)):
                 self._set_trace(f)
             f = f.f_back
 
@@ -200,6 +258,7 @@ class SettraceBackend:
         self._installed = False
         self.trace_all = False
         self.step_ids = frozenset()
+        self.instr.close()
         threading.settrace(None)
         if sys.gettrace() is self.global_trace:
             sys.settrace(None)
@@ -216,6 +275,7 @@ class SettraceBackend:
         if not self._installed:
             return
         eng = self.engine
+        self.instr.sync()
         step = eng.step
         self.lines_all = bool(eng.global_lines)
         self.trace_all = bool(eng.global_lines or ("raised" in eng.filters) or ("userUncaught" in eng.filters))
@@ -235,7 +295,6 @@ class SettraceBackend:
             for f in step.armed + step.watch:
                 self._set_trace(f)
         if eng.global_lines or discover:
-            bps = eng.bps
             for ident, top in sys._current_frames().items():
                 if eng._thread_state(ident).hidden:
                     continue
@@ -244,7 +303,7 @@ class SettraceBackend:
                     code = f.f_code
                     fn = code.co_filename
                     if not is_runtime_file(fn) and (
-                            eng.global_lines or bps.code_has_breakpoints(code)):
+                            eng.global_lines or self._bp_traced(code)):
                         if f.f_trace is None or not f.f_trace_lines:
                             self._set_trace(f)
                     f = f.f_back
