@@ -35,7 +35,7 @@ import threading
 import types
 import weakref
 
-from ._codeinfo import code_lines
+from ._codeinfo import code_lines, is_runtime_file
 
 __all__ = ["Instrumenter"]
 
@@ -198,7 +198,7 @@ class Instrumenter:
         self._on_change = on_change  # () -> None: tracing needs may have changed (no lock held)
         self._lock = threading.RLock()
         self._files = {}  # co_filename -> _File
-        self._copies = {}  # id(copy) -> (copy, original, hook lines); copies stay alive
+        self._copies = {}  # id(copy) -> (copy, _File, path, hook lines); copies stay alive
         self._version = None
         self._unswapped = False  # a live function of a breakpoint's file has no hooks for it
         self.holders = {}  # id(frame) -> (frame, weakref or None): running old code
@@ -225,7 +225,11 @@ class Instrumenter:
     # -- queries (hot: the settrace backend's decisions) ---------------------------------
     def hook_lines(self, code):
         info = self._copies.get(id(code))
-        return info[2] if info is not None and info[0] is code else None
+        return info[3] if info is not None and info[0] is code else None
+
+    def _original(self, code):
+        info = self._copies.get(id(code))
+        return info[1].originals[info[2]] if info is not None and info[0] is code else code
 
     def covered(self, code):
         """Every breakpoint line of *code* (not its nested code) has its hook in it."""
@@ -269,13 +273,12 @@ class Instrumenter:
             if self._saved_get_code is not None:
                 importlib.machinery.SourceFileLoader.get_code = self._saved_get_code
                 self._saved_get_code = None
-            copies = self._copies
             for obj in gc.get_objects():
                 if type(obj) is types.FunctionType:
-                    info = copies.get(id(obj.__code__))
-                    if info is not None and info[0] is obj.__code__:
+                    orig = self._original(obj.__code__)
+                    if orig is not obj.__code__:
                         try:
-                            obj.__code__ = info[1]
+                            obj.__code__ = orig
                         except Exception:  # noqa: BLE001
                             pass
             self.holders = {}
@@ -324,7 +327,7 @@ class Instrumenter:
             orig = f.originals.get(path)
             if orig is not None and copy is not orig and _swappable(orig, copy):
                 out[path] = copy
-                self._copies[id(copy)] = (copy, orig, _hook_lines(copy, self.hook))
+                self._copies[id(copy)] = (copy, f, path, _hook_lines(copy, self.hook))
         return out
 
     def _file_for(self, filename):
@@ -376,19 +379,27 @@ class Instrumenter:
                 frame = getattr(gen, _GEN_TYPES[type(gen)])
                 if frame is not None and not self.covered(frame.f_code):
                     holders[id(frame)] = (frame, weakref.ref(gen, self._gen_gone(id(frame))))
-            for top in sys._current_frames().values():
-                f = top
-                while f is not None:
-                    if self._bps.lines_for(f.f_code.co_filename) and not self.covered(f.f_code):
-                        holders[id(f)] = (f, None)
-                    f = f.f_back
+            for f in self._running_old_frames():
+                holders[id(f)] = (f, None)
             self.holders = holders
+
+    def _running_old_frames(self):
+        out = []
+        for top in sys._current_frames().values():
+            f = top
+            while f is not None:
+                code = f.f_code
+                if not is_runtime_file(code.co_filename) and self._bps.lines_for(code.co_filename) \
+                        and not self.covered(code):
+                    out.append(f)
+                f = f.f_back
+        top = f = None  # this frame is among them: no cycle keeps it (and its caller's locals) alive
+        return out
 
     def _swap(self, func):
         """Put the right code into *func*; False if it runs without hooks for its breakpoints."""
         code = func.__code__
-        info = self._copies.get(id(code))
-        orig = info[1] if info is not None and info[0] is code else code
+        orig = self._original(code)
         f = self._file_for(orig.co_filename)
         path = f.path_of(orig) if f is not None else None
         new = self._copy_for(f, path) if path is not None else code

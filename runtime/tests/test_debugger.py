@@ -615,3 +615,52 @@ def test_step_into_asyncio_sleep_stays_in_user_code_of_the_same_task(adapter):
     assert d.value("(name, i)", f["id"]) == "('b', 1)"
     d.cont()
     assert d.finish()[0] == 0
+
+
+# -- breakpoints by instrumentation (3.10/3.11) -------------------------------------------
+
+def _hooked(d, expr, frame_id):
+    """Does the function *expr* run an instrumented copy (a hook among its constants)?"""
+    return d.value("any(type(c).__name__ == 'function' for c in (%s).__code__.co_consts)" % expr, frame_id)
+
+
+def test_breakpoints_in_closure_method_coroutine_and_later_import(adapter):
+    d = Debug(adapter, "dbg_instr.py", breakpoints={
+        "dbg_instr.py": [{"marker": "closure", "condition": "x == 3"}, {"marker": "method", "hitCondition": "2"},
+                         "coro"],
+        "dbg_instr_mod.py": [{"marker": "mod_loop", "logMessage": "i={i}"}]})
+    d.stopped()
+    top = d.frames()[0]
+    assert (top["name"], top["line"]) == ("Counter.bump" if not sys.version_info < (3, 11) else "bump",
+                                          d.line("method"))
+    assert d.value("self.n", top["id"]) == "1"
+    instrumented = "True" if not PY312 else "False"
+    assert _hooked(d, "Counter.bump", top["id"]) == instrumented
+    d.cont()
+    d.stopped()
+    top = d.frames()[0]
+    assert top["line"] == d.line("closure") and d.value("(x, k)", top["id"]) == "(3, 10)"
+    d.cont()
+    logs = [d.output()["output"] for _ in range(3)]
+    assert logs == ["i=0\n", "i=1\n", "i=2\n"]
+    d.stopped()
+    top = d.frames()[0]
+    assert top["line"] == d.line("coro") and d.value("i", top["id"]) == "21"
+    # Removing the breakpoints puts the original code back.
+    d.clear()
+    assert _hooked(d, "Counter.bump", top["id"]) == "False"
+    assert _hooked(d, "make_adder", top["id"]) == "False"
+    d.cont()
+    rc, out, _ = d.finish()
+    assert rc == 0 and out == "result %d 42\n" % (sum(i + 10 for i in range(5)) + 15 + 3)
+
+
+def test_step_over_from_an_instrumented_breakpoint(adapter):
+    d = Debug(adapter, "dbg_instr.py", breakpoints={"dbg_instr.py": ["method"]})
+    d.stopped()
+    assert d.top()[1] == d.line("method")
+    d.step("over")
+    assert d.top()[1] == d.line("method") + 1
+    d.clear()
+    d.cont()
+    assert d.finish()[0] == 0
