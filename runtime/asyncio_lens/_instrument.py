@@ -67,6 +67,14 @@ def _paths(root):
     return out
 
 
+def _tree(code):
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        yield c
+        stack.extend(k for k in c.co_consts if type(k) is _CODE)
+
+
 def _hook_targets(tree, lines):
     """``{id(stmt): stmt}``: the statement before which each line of *lines* gets its hook.
 
@@ -349,36 +357,40 @@ class Instrumenter:
                 return
             self._version = self._bps.version
             relevant = {}
-            funcs, gens = [], []
+            funcs = []
             for obj in gc.get_objects():
-                t = type(obj)
-                if t is types.FunctionType:
-                    code = obj.__code__
-                    bucket = funcs
-                elif t in _GEN_TYPES:
-                    frame = getattr(obj, _GEN_TYPES[t])
-                    if frame is None:
-                        continue
-                    code = frame.f_code
-                    bucket = gens
-                else:
-                    continue
-                fn = code.co_filename
-                r = relevant.get(fn)
-                if r is None:
-                    r = relevant[fn] = self._bps.lines_for(fn) is not None or fn in self._files
-                if r:
-                    bucket.append(obj)
+                if type(obj) is types.FunctionType:
+                    fn = obj.__code__.co_filename
+                    r = relevant.get(fn)
+                    if r is None:
+                        r = relevant[fn] = self._bps.lines_for(fn) is not None or fn in self._files
+                    if r:
+                        funcs.append(obj)
+            old = {}  # every code object of these files that a frame may run
+            for func in funcs:
+                for c in _tree(func.__code__):
+                    old[id(c)] = c
+            for info in self._copies.values():
+                old[id(info[0])] = info[0]
+            for f in self._files.values():
+                for c in f.originals.values():
+                    old[id(c)] = c
             unswapped = False
             for func in funcs:
                 if not self._swap(func):
                     unswapped = True
             self._unswapped = unswapped
+            # Only now, with every function swapped, look for generators and coroutines of
+            # old code: one made meanwhile by another thread is seen.
+            old_codes = [c for c in old.values() if relevant.get(c.co_filename, True) and not self.covered(c)]
+            del old, funcs
             holders = {}
-            for gen in gens:
-                frame = getattr(gen, _GEN_TYPES[type(gen)])
+            for obj in gc.get_referrers(*old_codes) if old_codes else ():
+                attr = _GEN_TYPES.get(type(obj))
+                frame = getattr(obj, attr) if attr is not None else None
                 if frame is not None and not self.covered(frame.f_code):
-                    holders[id(frame)] = (frame, weakref.ref(gen, self._gen_gone(id(frame))))
+                    holders[id(frame)] = (frame, weakref.ref(obj, self._gen_gone(id(frame))))
+            obj = frame = None
             for f in self._running_old_frames():
                 holders[id(f)] = (f, None)
             self.holders = holders

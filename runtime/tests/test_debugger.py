@@ -664,3 +664,28 @@ def test_step_over_from_an_instrumented_breakpoint(adapter):
     d.clear()
     d.cont()
     assert d.finish()[0] == 0
+
+
+def test_breakpoint_in_a_running_coroutine_and_a_function_it_calls_later(adapter, tmp_path):
+    release = str(tmp_path / "release")
+    d = Debug(adapter, "dbg_running_async.py", release)
+    assert d.a.proc.stdout.readline() == b"ready\n"
+    # The task's coroutine already runs: settrace serves it on 3.10/3.11.
+    d.set_bps("dbg_running_async.py", ["poll_body"])
+    d.stopped()
+    top = d.frames()[0]
+    assert top["line"] == d.line("poll_body")
+    assert int(d.value("n", top["id"])) >= 0
+    # A function not running yet: instrumented on 3.10/3.11.
+    d.set_bps("dbg_running_async.py", ["after"])
+    assert _hooked(d, "after", top["id"]) == ("True" if not PY312 else "False")
+    open(release, "w").close()
+    d.cont()
+    d.stopped()
+    top = d.frames()[0]
+    assert top["line"] == d.line("after") and int(d.value("n", top["id"])) >= 1
+    d.clear()
+    assert _hooked(d, "after", top["id"]) == "False"
+    d.cont()
+    rc, out, _ = d.finish()
+    assert rc == 0 and out.endswith("polled True\n")
