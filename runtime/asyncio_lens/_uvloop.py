@@ -2,7 +2,7 @@
 
 ``uvloop.Loop`` is a Python subclass (with a ``__dict__``) of the Cython loop, so the
 same three patches as for asyncio's loop work on it: ``__init__`` installs our task
-factory and keeps the program's in ``_asyncio_lens_user_factory``; ``set_task_factory``
+factory, which carries the program's (``_tracker.user_factory_of``); ``set_task_factory``
 and ``get_task_factory`` keep the program's factory the one it sees. uvloop is patched
 when it is imported (a ``sys.meta_path`` finder wraps its loader), or at once if it is
 already imported.
@@ -13,6 +13,8 @@ scheduled handles only where uvloop exposes them (it does not).
 """
 
 import sys
+
+from ._tracker import _NOT_OURS, user_factory_of
 
 __all__ = ["install", "uninstall", "patched"]
 
@@ -34,31 +36,28 @@ def _patch(module):
     base = cls.__mro__[1]
     base_set = base.set_task_factory
     base_get = base.get_task_factory
-    factory = tracker._factory
+    factory_for = tracker.factory_for
     loops = tracker._loops
     saved = {name: cls.__dict__.get(name) for name in ("__init__", "set_task_factory", "get_task_factory")}
 
     def __init__(self, *args, **kwargs):
         base.__init__(self, *args, **kwargs)
         try:
-            self.__dict__["_asyncio_lens_user_factory"] = base_get(self)
-            base_set(self, factory)
+            base_set(self, factory_for(base_get(self)))
             loops.add(self)
         except Exception:  # noqa: BLE001
             pass
 
     def set_task_factory(self, factory_):
-        if "_asyncio_lens_user_factory" not in self.__dict__:
+        if user_factory_of(base_get(self)) is _NOT_OURS:
             return base_set(self, factory_)
         base_set(self, factory_)  # validates like uvloop does
-        self.__dict__["_asyncio_lens_user_factory"] = factory_
-        base_set(self, factory)
+        base_set(self, factory_for(factory_))
 
     def get_task_factory(self):
-        d = self.__dict__
-        if "_asyncio_lens_user_factory" in d:
-            return d["_asyncio_lens_user_factory"]
-        return base_get(self)
+        factory = base_get(self)
+        user = user_factory_of(factory)
+        return factory if user is _NOT_OURS else user
 
     __init__._asyncio_lens = True
     for name, fn in (("__init__", __init__), ("set_task_factory", set_task_factory),
