@@ -215,7 +215,7 @@ def _static_info(task):
         getattr(task, "_lens_parent", None),
         getattr(task, "_lens_group", None),
         _tracker._coro_name(task._coro) or (getattr(task, "_lens_coro", None) or ""),
-        _tracker.resolve_site(getattr(task, "_lens_site", None)),
+        _tracker.resolve_site(_tracker.site_of(task)),
     )
 
 

@@ -17,6 +17,8 @@ import asyncio
 import time
 from asyncio import events as _events
 
+from . import _tracker
+
 __all__ = ["install", "uninstall", "installed"]
 
 _orig_run = None
@@ -83,6 +85,7 @@ def install():
     _run.__wrapped__ = orig
     _events.Handle._run = _run
     _orig_run = orig
+    _tracker._timing_on = True
 
 
 def uninstall():
@@ -90,6 +93,7 @@ def uninstall():
     if _orig_run is not None:
         _events.Handle._run = _orig_run
         _orig_run = None
+        _tracker._timing_on = False
 
 
 def installed():

@@ -11,8 +11,9 @@ of :class:`LensTask`, a ``__slots__`` subclass of the C ``asyncio.Task`` that ca
 * ``_lens_id``: a stable integer id,
 * ``_lens_parent``: id of ``current_task()`` at creation (None at top level),
 * ``_lens_group``: stable integer id of the owning ``TaskGroup`` or None,
-* ``_lens_site``: ``(code, lasti)`` of the first frame outside asyncio and this
-  package, resolved to file/line only when reported (:func:`resolve_site`).
+* ``_lens_site``, ``_lens_lasti``: code object and ``f_lasti`` of the first frame
+  outside asyncio and this package, resolved to file/line only when reported
+  (:func:`site_of`, :func:`resolve_site`).
 
 The fast path adds no done-callback (each one costs a loop Handle). Completion is
 noticed when the server diffs: tasks still alive are found in asyncio's own registry,
@@ -29,6 +30,7 @@ import os
 import sys
 import threading
 import time
+import types
 import weakref
 from asyncio import base_events as _base_events
 from asyncio import tasks as _tasks
@@ -43,6 +45,7 @@ __all__ = [
     "describe_exception",
     "is_internal_code",
     "resolve_site",
+    "site_of",
     "FINISHED_REPORTED",
     "epoch",
     "timing",
@@ -76,6 +79,10 @@ except AttributeError:  # 3.10
     _TG_CREATE_CODE = None
 
 _EAGER_FACTORY = getattr(_tasks, "eager_task_factory", None)  # 3.12+
+_CoroType = types.CoroutineType
+
+# True while ``_timing`` counts steps: the eager factory then times the eager first step.
+_timing_on = False
 _CREATE_TASK_CODE = _base_events.BaseEventLoop.create_task.__code__
 
 # 3.13.0-3.13.2: BaseEventLoop.create_task calls task.set_name(None) after a custom
@@ -149,6 +156,14 @@ def resolve_site(site):
     return site
 
 
+def site_of(task):
+    """The creation site ``(code, lasti)`` of *task* (see :func:`resolve_site`), or None."""
+    code = getattr(task, "_lens_site", None)
+    if code is None:
+        return None
+    return code, getattr(task, "_lens_lasti", -1)
+
+
 def _safe_text(fn, obj):
     try:
         return fn(obj)
@@ -218,7 +233,7 @@ def _coro_name(coro):
 class LensTask(_Task):
     """``asyncio.Task`` that carries the tracker's data in slots."""
 
-    __slots__ = ("_lens_id", "_lens_parent", "_lens_group", "_lens_site", "_lens_seen", "_lens_coro",
+    __slots__ = ("_lens_id", "_lens_parent", "_lens_group", "_lens_site", "_lens_lasti", "_lens_seen", "_lens_coro",
                  "_lens_created", "_lens_steps", "_lens_busy", "_lens_first", "_lens_last", "_lens_cancel")
 
     # Every cancel request passes here, also a cascade from a parent task or a
@@ -281,7 +296,7 @@ class RecordingLensTask(LensTask):
                     deaths.append((
                         tid, self.get_name(), state, self._lens_parent, self._lens_group,
                         self._lens_coro if coro is None else _getattr(coro, "__qualname__", ""),
-                        self._lens_site, exc, timing(self), _cancel_mod.cancel_record(self),
+                        site_of(self), exc, timing(self), _cancel_mod.cancel_record(self),
                     ))
         except BaseException:  # noqa: BLE001 - never let the agent fail in a finalizer
             pass
@@ -378,7 +393,17 @@ def _make_factory(tracker, user_factory):
     dict from then on, which slowed every attribute access of the loop (plain asyncio
     itself ran 10-14% slower after one ``loop.__dict__`` read).
     """
-    eager_factory = _EAGER_FACTORY
+    if user_factory is None:
+        factory = _make_plain_factory(tracker)
+    elif user_factory is _EAGER_FACTORY:
+        factory = _make_eager_factory(tracker)
+    else:
+        factory = _make_composed_factory(tracker, user_factory)
+    setattr(factory, _USER_FACTORY_ATTR, user_factory)
+    return factory
+
+
+def _make_plain_factory(tracker):
     ids = _ids
     internal_files = _internal_files
     tg_create_code = _TG_CREATE_CODE
@@ -386,85 +411,125 @@ def _make_factory(tracker, user_factory):
     name_bug = _SET_NAME_NONE_BUG
 
     def asyncio_lens_task_factory(loop, coro, **kwargs):
-        # The hot path: one call per task. No done-callback, no frame locals (except
-        # TaskGroup.create_task's self), no line numbers (f_lasti is resolved later).
-        if user_factory is None or user_factory is eager_factory:
-            task = _new(LensTask if _deaths is None else RecordingLensTask)
-            task._lens_id = next(ids)
-            task._lens_seen = 0
-            task._lens_coro = None
-            task._lens_steps = 0
-            task._lens_created = clock()  # _lens_cancel stays unset (readers default it)
+        # The hot path: one call per task, everything inline (a Python call costs
+        # more than most of what it would do). No done-callback, no frame locals
+        # (except TaskGroup.create_task's self), no line numbers (resolved later).
+        cls = LensTask if _deaths is None else RecordingLensTask
+        if name_bug and "name" not in kwargs:
+            # 3.13.0-3.13.2 pass no name to a factory, so Task() would use up a
+            # "Task-N" number that plain asyncio does not use for a named task.
+            name = None
             try:
-                parent = _current_task(loop)
-                if parent is None:
-                    task._lens_parent = None
-                else:
-                    try:
-                        task._lens_parent = parent._lens_id
-                    except AttributeError:
-                        task._lens_parent = _assign_id(parent)
-                # The creation site: first frame outside asyncio and this package.
-                group = site = None
-                # Frame 1 is always BaseEventLoop.create_task: skip it (each frame
-                # object the walk touches costs an allocation on 3.11+).
-                f = _getframe(2)
-                n = 0
-                while f is not None and n < 64:
-                    code = f.f_code
-                    internal = internal_files.get(code.co_filename)
-                    if internal is None:
-                        internal = _classify_file(code.co_filename)
-                    if not internal:
-                        site = (code, f.f_lasti)
-                        break
-                    if code is tg_create_code and group is None:
-                        group = _group_of_frame(f)
-                    f = f.f_back
-                    n += 1
-                del f
-                task._lens_group = group
-                task._lens_site = site
-                if user_factory is not None:
-                    task._lens_coro = _coro_name(coro)
-            except Exception:  # noqa: BLE001 - contain agent faults
-                task._lens_parent = task._lens_group = task._lens_site = None
-                tracker._fault("factory")
-            try:
-                if user_factory is not None:
-                    t0 = clock()
-                    _task_init(task, coro, loop=loop, eager_start=True, **kwargs)
-                    if task._lens_steps == 0:  # the eager first step ran inside __init__
-                        t1 = clock()
-                        task._lens_first = t0
-                        task._lens_busy = t1 - t0
-                        task._lens_last = t1
-                        task._lens_steps = 1
-                elif name_bug and "name" not in kwargs:
-                    # 3.13.0-3.13.2 pass no name to a factory, so Task() would use up a
-                    # "Task-N" number that plain asyncio does not use for a named task.
-                    name = None
-                    try:
-                        caller = _getframe(1)
-                        if caller.f_code is _CREATE_TASK_CODE:
-                            name = caller.f_locals.get("name")
-                        del caller
-                    except Exception:  # noqa: BLE001
-                        name = None
-                    if name is not None:
-                        _task_init(task, coro, loop=loop, name=name, **kwargs)
-                    else:
-                        _task_init(task, coro, loop=loop, **kwargs)
-                elif kwargs:
-                    _task_init(task, coro, loop=loop, **kwargs)
-                else:
-                    _task_init(task, coro, loop=loop)
-            except BaseException:
-                task._lens_id = None  # half-built: __del__ must not report it
-                raise
-            return task
+                caller = _getframe(1)
+                if caller.f_code is _CREATE_TASK_CODE:
+                    name = caller.f_locals.get("name")
+                del caller
+            except Exception:  # noqa: BLE001
+                name = None
+            if name is not None:
+                task = cls(coro, loop=loop, name=name, **kwargs)
+            else:
+                task = cls(coro, loop=loop, **kwargs)
+        elif kwargs:
+            task = cls(coro, loop=loop, **kwargs)
+        else:
+            task = cls(coro, loop=loop)
+        # Nothing ran in between: the first step is only scheduled.
+        task._lens_id = next(ids)
+        task._lens_seen = 0
+        task._lens_coro = None
+        task._lens_steps = 0
+        task._lens_created = clock()  # _lens_cancel stays unset (readers default it)
+        try:
+            parent = _current_task(loop)
+            if parent is None:
+                task._lens_parent = None
+            else:
+                try:
+                    task._lens_parent = parent._lens_id
+                except AttributeError:
+                    task._lens_parent = _assign_id(parent)
+            # The creation site: first frame outside asyncio and this package. Frame 1
+            # is always BaseEventLoop.create_task: skip it (each frame object the walk
+            # touches costs an allocation on 3.11+).
+            group = None
+            f = _getframe(2)
+            n = 0
+            while f is not None and n < 64:
+                code = f.f_code
+                internal = internal_files.get(code.co_filename)
+                if internal is None:
+                    internal = _classify_file(code.co_filename)
+                if not internal:
+                    # Two slots, not a (code, lasti) tuple: one allocation less per task.
+                    task._lens_site = code
+                    task._lens_lasti = f.f_lasti
+                    break
+                if code is tg_create_code and group is None:
+                    group = _group_of_frame(f)
+                f = f.f_back
+                n += 1
+            else:
+                task._lens_site = None
+            del f
+            task._lens_group = group
+        except Exception:  # noqa: BLE001 - contain agent faults
+            task._lens_parent = task._lens_group = task._lens_site = None
+            tracker._fault("factory")
+        return task
 
-        # The program's own factory: let it build the task, then attach our data.
+    return asyncio_lens_task_factory
+
+
+def _track(task, loop, tracker, depth):
+    """Parent, group and creation site of *task*, made *depth* frames above the caller."""
+    try:
+        parent = _current_task(loop)
+        task._lens_parent = None if parent is None else _assign_id(parent)
+        group, site = _creation_info(depth + 1)
+        task._lens_group = group
+        task._lens_site, task._lens_lasti = site or (None, None)
+    except Exception:  # noqa: BLE001 - contain agent faults
+        task._lens_parent = task._lens_group = task._lens_site = None
+        tracker._fault("factory")
+
+
+def _make_eager_factory(tracker):
+    """``asyncio.eager_task_factory`` (3.12+), with our data set before the eager step."""
+    ids = _ids
+    clock = _clock
+
+    def asyncio_lens_task_factory(loop, coro, **kwargs):
+        task = _new(LensTask if _deaths is None else RecordingLensTask)
+        task._lens_id = next(ids)
+        task._lens_seen = 0
+        task._lens_steps = 0
+        # The qualname now: a task that finishes in its eager step has no _coro after.
+        task._lens_coro = coro.__qualname__ if type(coro) is _CoroType else _coro_name(coro)
+        # Attributes set before __init__ are visible during the eager first step, so
+        # a task created there gets the right parent.
+        _track(task, loop, tracker, 2)
+        t0 = task._lens_created = clock()
+        try:
+            _task_init(task, coro, loop=loop, eager_start=True, **kwargs)
+        except BaseException:
+            task._lens_id = None  # half-built: __del__ must not report it
+            raise
+        if _timing_on and task._lens_steps == 0:  # the eager first step ran in __init__
+            t1 = clock()
+            task._lens_first = t0
+            task._lens_busy = t1 - t0
+            task._lens_last = t1
+            task._lens_steps = 1
+        return task
+
+    return asyncio_lens_task_factory
+
+
+def _make_composed_factory(tracker, user_factory):
+    """The program's own factory builds the task; our data is attached afterwards."""
+
+    def asyncio_lens_task_factory(loop, coro, **kwargs):
         try:
             parent = _current_task(loop)
             group, site = _creation_info(1)
@@ -479,14 +544,13 @@ def _make_factory(tracker, user_factory):
                 task._lens_created = created
             task._lens_parent = None if parent is None else _assign_id(parent)
             task._lens_group = group
-            task._lens_site = site
+            task._lens_site, task._lens_lasti = site or (None, None)
             if getattr(task, "_lens_seen", None) is None:
                 task._lens_seen = 0
         except Exception:  # noqa: BLE001 - e.g. a Future-like object without attributes
             pass
         return task
 
-    setattr(asyncio_lens_task_factory, _USER_FACTORY_ATTR, user_factory)
     return asyncio_lens_task_factory
 
 

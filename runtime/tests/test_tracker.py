@@ -31,7 +31,7 @@ def line():
 
 
 def site(task):
-    return _tracker.resolve_site(task._lens_site)
+    return _tracker.resolve_site(_tracker.site_of(task))
 
 
 async def child(delay=0):
