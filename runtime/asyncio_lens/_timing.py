@@ -1,16 +1,23 @@
-"""Per-task steps and busy time, counted where asyncio runs a task's step.
+"""The step hook: where asyncio runs a task's step, count it, time it, see the task end.
 
 Every step of a C ``asyncio.Task`` is a loop callback: ``TaskStepMethWrapper`` (the
 first step, a cancel) or the bound builtin ``task_wakeup`` (a future it waited on is
-done). Both carry the task as ``__self__``. :func:`install` replaces
+done). Both carry the task as ``__self__``, and a task finishes only inside a step (or
+in an eager first step, which ``_tracker`` handles). The hook replaces
 ``asyncio.events.Handle._run`` (which ``TimerHandle`` inherits) by a version that, for
-those two callback types only, times the original ``_run`` and adds to the task's
-``_lens_steps``/``_lens_busy``/``_lens_first``/``_lens_last``. Every other callback
-pays one ``type()`` test. Exceptions, ``SystemExit`` and ``KeyboardInterrupt`` pass
-through the original untouched.
+those two callback types only, runs the original ``_run`` and then:
 
-Not counted: the eager first step (``_tracker`` times it), and loops that do not use
-``asyncio.events.Handle`` (uvloop).
+* in ``"ends"`` mode (a consumer is attached: :func:`hook_ends`), calls
+  ``_tracker.record_end`` if the step finished the task. This replaces a finalizer per
+  task (a Python ``__del__`` cost more than the whole hook);
+* in ``"timing"`` mode (a consumer reads tasks: :func:`install`), also adds to the
+  task's ``_lens_steps``/``_lens_busy``/``_lens_first``/``_lens_last``.
+
+Every other callback pays one ``type()`` test. Exceptions, ``SystemExit`` and
+``KeyboardInterrupt`` pass through the original untouched.
+
+Not seen: loops that do not use ``asyncio.events.Handle`` (uvloop): their tasks record
+their end from a finalizer instead, and have no step figures.
 """
 
 import asyncio
@@ -19,9 +26,13 @@ from asyncio import events as _events
 
 from . import _tracker
 
-__all__ = ["install", "uninstall", "installed"]
+__all__ = ["install", "uninstall", "installed", "hook_ends"]
 
 _orig_run = None
+_mode = None  # None, "ends" or "timing"
+_want_ends = False
+_want_timing = False
+_cb_types = None
 
 
 def _step_callback_types():
@@ -47,26 +58,52 @@ def _step_callback_types():
     return frozenset(types_)
 
 
-def install():
-    global _orig_run
-    if _orig_run is not None:
-        return
-    try:
-        cb_types = _step_callback_types()
-    except Exception:  # noqa: BLE001 - an odd asyncio: no step figures
-        return
-    orig = _events.Handle._run
+def _make_ends_run(orig, cb_types):
+    record_end = _tracker.record_end
+
+    def _run(self):
+        # Locals are cleared before returning, as Handle._run clears its own: once an
+        # exception's traceback holds the frames below, this frame outlives the call
+        # with its locals, and would keep the handle and the task alive.
+        cb = self._callback
+        if type(cb) not in cb_types:
+            cb = None
+            try:
+                return orig(self)
+            finally:
+                self = None
+        task = cb.__self__
+        cb = None
+        try:
+            orig(self)
+        finally:
+            self = None
+            if task._state != "PENDING":
+                record_end(task)
+            task = None
+
+    return _run
+
+
+def _make_timing_run(orig, cb_types):
+    record_end = _tracker.record_end
     clock = time.perf_counter
 
     def _run(self):
-        cb = self._callback
+        cb = self._callback  # locals are cleared before returning: see _make_ends_run
         if type(cb) not in cb_types:
-            return orig(self)
+            cb = None
+            try:
+                return orig(self)
+            finally:
+                self = None
         task = cb.__self__
+        cb = None
         t0 = clock()
         try:
             orig(self)
         finally:
+            self = None
             t1 = clock()
             try:
                 n = task._lens_steps
@@ -79,22 +116,64 @@ def install():
                 task._lens_last = t1
             except (AttributeError, TypeError):
                 pass  # a task made outside our factory that takes no attributes
+            if task._state != "PENDING":
+                record_end(task)
+            task = None
 
-    _run.__name__ = orig.__name__
-    _run.__qualname__ = orig.__qualname__
-    _run.__wrapped__ = orig
-    _events.Handle._run = _run
+    return _run
+
+
+def _apply():
+    """Install the hook the wanted mode needs (or none)."""
+    global _orig_run, _mode, _cb_types
+    mode = "timing" if _want_timing else "ends" if _want_ends else None
+    if mode == _mode:
+        return
+    if mode is not None and _cb_types is None:
+        try:
+            _cb_types = _step_callback_types()
+        except Exception:  # noqa: BLE001 - an odd asyncio: no hook
+            return
+    if _orig_run is not None:
+        _events.Handle._run = _orig_run
+    _tracker._timing_on = False
+    _tracker.set_ends_hooked(False)
+    _mode = None
+    if mode is None:
+        _orig_run = None
+        return
+    orig = _orig_run or _events.Handle._run
+    run = (_make_timing_run if mode == "timing" else _make_ends_run)(orig, _cb_types)
+    run.__name__ = orig.__name__
+    run.__qualname__ = orig.__qualname__
+    run.__wrapped__ = orig
+    _events.Handle._run = run
     _orig_run = orig
-    _tracker._timing_on = True
+    _mode = mode
+    _tracker._timing_on = mode == "timing"
+    _tracker.set_ends_hooked(True)
+
+
+def install():
+    """Count steps and busy time (and record task ends) from now on."""
+    global _want_timing
+    _want_timing = True
+    _apply()
 
 
 def uninstall():
-    global _orig_run
-    if _orig_run is not None:
-        _events.Handle._run = _orig_run
-        _orig_run = None
-        _tracker._timing_on = False
+    """Stop counting steps; task ends are still recorded while :func:`hook_ends` is on."""
+    global _want_timing
+    _want_timing = False
+    _apply()
+
+
+def hook_ends(on):
+    """Record task ends from the hook (``_tracker`` turns this on while it records)."""
+    global _want_ends
+    _want_ends = bool(on)
+    _apply()
 
 
 def installed():
-    return _orig_run is not None
+    return _mode == "timing"

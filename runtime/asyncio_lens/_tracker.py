@@ -106,8 +106,29 @@ _id_lock = threading.Lock()
 # not the code object: a str caches its hash, a code object hashes all its fields.
 _internal_files = {}
 
-# Where LensTask.__del__ records finished tasks; None while nobody consumes them.
+# Where finished tasks are recorded (record_end); None while nobody consumes them.
 _deaths = None
+
+# True while a step hook (``_timing``) calls record_end when a task finishes: tasks of
+# asyncio's loops then need no finalizer.
+_ends_hooked = False
+
+# The class our factories make, [for asyncio's loops, for loops without hooked steps];
+# kept current by _update_task_classes.
+_task_classes = [None, None]
+
+
+def _update_task_classes():
+    recording = _deaths is not None
+    _task_classes[0] = RecordingLensTask if recording and not _ends_hooked else LensTask
+    _task_classes[1] = RecordingLensTask if recording else LensTask
+
+
+def set_ends_hooked(on):
+    """Told by ``_timing`` whether its step hook records finished tasks."""
+    global _ends_hooked
+    _ends_hooked = bool(on)
+    _update_task_classes()
 
 
 def _classify_file(filename):
@@ -266,40 +287,68 @@ class LensTask(_Task):
 
 
 
+def record_end(task, finishing=True):
+    """Record *task*'s final state in the finished-task record, if one is kept.
+
+    Called when a task is done: by the step hook (``_timing``) right after the step that
+    finished it, by the eager factory, or when a :class:`RecordingLensTask` is freed
+    (a loop whose steps are not hooked, e.g. uvloop; or a task freed while pending).
+    The raw state ('FINISHED'/'CANCELLED'/'PENDING') is mapped to a TaskState when
+    drained. *finishing*: called as the task finishes (not from a finalizer), so now is
+    its finish time if no step timing gave one. Never raises.
+    """
+    try:
+        deaths = _deaths
+        if deaths is None:
+            return
+        seen = task._lens_seen
+        if seen == FINISHED_REPORTED:
+            return
+        state = task._state
+        exc = None
+        if state == "FINISHED":
+            e = task._exception
+            if e is not None:
+                state = "failed"
+                exc = describe_exception(e)
+            elif not seen and len(deaths) >= _UNSEEN_LIMIT:
+                # Succeeded before any collection saw it, while many such records
+                # wait already: under task churn, recording every one would cost
+                # more than the history can show.
+                return
+        tid = task._lens_id
+        if tid is None:
+            return
+        coro = task._coro
+        figures = timing(task)
+        if finishing and figures[4] is None:
+            figures = figures[:4] + (_clock(),)
+        try:
+            name = task.get_name()  # a program's Task subclass may override it
+        except BaseException:  # noqa: BLE001
+            name = ""
+        rec = (
+            tid, name, state, task._lens_parent, task._lens_group,
+            getattr(task, "_lens_coro", None) if coro is None else getattr(coro, "__qualname__", ""),
+            site_of(task), exc, figures, _cancel_mod.cancel_record(task),
+        )
+        if state != "PENDING":
+            task._lens_seen = FINISHED_REPORTED  # the collector must not report it again
+        deaths.append(rec)
+    except BaseException:  # noqa: BLE001 - runs in finalizers and loop callbacks
+        pass
+
+
 class RecordingLensTask(LensTask):
-    """A LensTask that records its final state when freed (while a consumer is attached)."""
+    """A LensTask that records its final state when freed (while a consumer is attached
+    and no step hook sees tasks finish)."""
 
     __slots__ = ()
 
-    def __del__(self, _task_del=_task_del, _getattr=getattr):
-        # Runs once per task, on the loop's thread: keep it lean. The raw state
-        # ('FINISHED'/'CANCELLED'/'PENDING') is mapped to a TaskState when drained.
-        try:
-            deaths = _deaths
-            seen = self._lens_seen
-            if deaths is not None and seen != FINISHED_REPORTED:
-                tid = self._lens_id
-                state = self._state
-                exc = None
-                if state == "FINISHED":
-                    e = self._exception
-                    if e is not None:
-                        state = "failed"
-                        exc = describe_exception(e)
-                    elif not seen and len(deaths) >= _UNSEEN_LIMIT:
-                        # Succeeded and freed before any collection saw it, while many
-                        # such records wait already: under task churn, recording every
-                        # one would cost more than the history can show.
-                        tid = None
-                if tid is not None:
-                    coro = self._coro
-                    deaths.append((
-                        tid, self.get_name(), state, self._lens_parent, self._lens_group,
-                        self._lens_coro if coro is None else _getattr(coro, "__qualname__", ""),
-                        site_of(self), exc, timing(self), _cancel_mod.cancel_record(self),
-                    ))
-        except BaseException:  # noqa: BLE001 - never let the agent fail in a finalizer
-            pass
+    def __del__(self, _task_del=_task_del):
+        # Runs once per task, on the loop's thread: keep it lean.
+        if _deaths is not None:
+            record_end(self, False)
         _task_del(self)
 
 
@@ -309,6 +358,7 @@ for _cls in (LensTask, RecordingLensTask):
     _cls.__name__ = _cls.__qualname__ = "Task"
     _cls.__module__ = _Task.__module__
 del _cls
+_update_task_classes()
 
 
 def _assign_id(task):
@@ -385,7 +435,7 @@ def user_factory_of(factory):
     return getattr(factory, _USER_FACTORY_ATTR, _NOT_OURS)
 
 
-def _make_factory(tracker, user_factory):
+def _make_factory(tracker, user_factory, hooked_steps=True):
     """Our factory for a loop whose program factory is *user_factory* (None: asyncio's).
 
     One closure per program factory, so the hot path reads it from a cell: looking it
@@ -393,17 +443,19 @@ def _make_factory(tracker, user_factory):
     dict from then on, which slowed every attribute access of the loop (plain asyncio
     itself ran 10-14% slower after one ``loop.__dict__`` read).
     """
+    which = 0 if hooked_steps else 1  # index into _task_classes
     if user_factory is None:
-        factory = _make_plain_factory(tracker)
+        factory = _make_plain_factory(tracker, which)
     elif user_factory is _EAGER_FACTORY:
-        factory = _make_eager_factory(tracker)
+        factory = _make_eager_factory(tracker, which)
     else:
         factory = _make_composed_factory(tracker, user_factory)
     setattr(factory, _USER_FACTORY_ATTR, user_factory)
     return factory
 
 
-def _make_plain_factory(tracker):
+def _make_plain_factory(tracker, which):
+    task_classes = _task_classes
     ids = _ids
     internal_files = _internal_files
     tg_create_code = _TG_CREATE_CODE
@@ -414,7 +466,7 @@ def _make_plain_factory(tracker):
         # The hot path: one call per task, everything inline (a Python call costs
         # more than most of what it would do). No done-callback, no frame locals
         # (except TaskGroup.create_task's self), no line numbers (resolved later).
-        cls = LensTask if _deaths is None else RecordingLensTask
+        cls = task_classes[which]
         if name_bug and "name" not in kwargs:
             # 3.13.0-3.13.2 pass no name to a factory, so Task() would use up a
             # "Task-N" number that plain asyncio does not use for a named task.
@@ -494,13 +546,14 @@ def _track(task, loop, tracker, depth):
         tracker._fault("factory")
 
 
-def _make_eager_factory(tracker):
+def _make_eager_factory(tracker, which):
     """``asyncio.eager_task_factory`` (3.12+), with our data set before the eager step."""
+    task_classes = _task_classes
     ids = _ids
     clock = _clock
 
     def asyncio_lens_task_factory(loop, coro, **kwargs):
-        task = _new(LensTask if _deaths is None else RecordingLensTask)
+        task = _new(task_classes[which])
         task._lens_id = next(ids)
         task._lens_seen = 0
         task._lens_steps = 0
@@ -521,6 +574,8 @@ def _make_eager_factory(tracker):
             task._lens_busy = t1 - t0
             task._lens_last = t1
             task._lens_steps = 1
+        if _deaths is not None and task._state != "PENDING":  # finished in that step
+            record_end(task)
         return task
 
     return asyncio_lens_task_factory
@@ -547,6 +602,8 @@ def _make_composed_factory(tracker, user_factory):
             task._lens_site, task._lens_lasti = site or (None, None)
             if getattr(task, "_lens_seen", None) is None:
                 task._lens_seen = 0
+            if getattr(task, "_lens_steps", None) is None:
+                task._lens_steps = 0  # step timing counts it too
         except Exception:  # noqa: BLE001 - e.g. a Future-like object without attributes
             pass
         return task
@@ -565,11 +622,14 @@ class Tracker:
         self.faults = 0
         self._plain_factory = _make_factory(self, None)
 
-    def factory_for(self, user_factory):
-        """Our task factory for a loop whose program factory is *user_factory*."""
-        if user_factory is None:
+    def factory_for(self, user_factory, hooked_steps=True):
+        """Our task factory for a loop whose program factory is *user_factory*.
+
+        *hooked_steps*: the loop runs task steps through ``asyncio.events.Handle``
+        (false for uvloop), so the step hook sees tasks finish."""
+        if user_factory is None and hooked_steps:
             return self._plain_factory
-        return _make_factory(self, user_factory)
+        return _make_factory(self, user_factory, hooked_steps)
 
     # -- patching ------------------------------------------------------------------
     def install(self):
@@ -622,6 +682,8 @@ class Tracker:
             return
         self._installed = False
         _deaths = None
+        _update_task_classes()
+        self._hook_ends(False)
         cls = _base_events.BaseEventLoop
         for name, fn in self._saved.items():
             setattr(cls, name, fn)
@@ -641,6 +703,16 @@ class Tracker:
         _UNSEEN_LIMIT = self.history_size
         if _deaths is None:
             _deaths = collections.deque(maxlen=max(self.history_size, 10000))
+            _update_task_classes()
+            self._hook_ends(True)
+
+    @staticmethod
+    def _hook_ends(on):
+        from . import _timing  # it imports this module
+        try:
+            _timing.hook_ends(on)
+        except Exception:  # noqa: BLE001 - then RecordingLensTask's finalizer records them
+            _log.exception("cannot hook task steps")
 
     def drain_deaths(self):
         """Final states recorded since the last call, oldest first.

@@ -43,7 +43,7 @@ def _patch(module):
     def __init__(self, *args, **kwargs):
         base.__init__(self, *args, **kwargs)
         try:
-            base_set(self, factory_for(base_get(self)))
+            base_set(self, factory_for(base_get(self), hooked_steps=False))
             loops.add(self)
         except Exception:  # noqa: BLE001
             pass
@@ -52,7 +52,7 @@ def _patch(module):
         if user_factory_of(base_get(self)) is _NOT_OURS:
             return base_set(self, factory_)
         base_set(self, factory_)  # validates like uvloop does
-        base_set(self, factory_for(factory_))
+        base_set(self, factory_for(factory_, hooked_steps=False))
 
     def get_task_factory(self):
         factory = base_get(self)

@@ -16,15 +16,13 @@ from asyncio import events as _events
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from asyncio_lens import _timing  # noqa: E402
-from asyncio_lens._tracker import LensTask, RecordingLensTask, Tracker  # noqa: E402
-import asyncio_lens._tracker as _tracker_mod  # noqa: E402
+from asyncio_lens._agent import Agent  # noqa: E402
+from asyncio_lens._tracker import LensTask, Tracker  # noqa: E402
 
 R = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 7
 args = [a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] != "--runs"]
 N = int(args[0]) if args else 100_000
 _Task = asyncio.Task
-_new = _Task.__new__
-_init = _Task.__init__
 _clock = time.perf_counter
 _getframe = sys._getframe
 _current_task = asyncio.current_task
@@ -46,17 +44,19 @@ def bare_factory(loop, coro, **kw):
     return Bare(coro, loop=loop, **kw)
 
 
-def lens_new_init(loop, coro, **kw):
-    task = _new(LensTask)
-    _init(task, coro, loop=loop)
-    return task
+class Slotted(_Task):
+    __slots__ = LensTask.__slots__
+
+
+def slotted_factory(loop, coro, **kw):
+    return Slotted(coro, loop=loop, **kw)
 
 
 _ids = itertools.count(1)
 
 
 def lens_writes(loop, coro, **kw):
-    task = _new(LensTask)
+    task = LensTask(coro, loop=loop)
     task._lens_id = next(_ids)
     task._lens_seen = 0
     task._lens_coro = None
@@ -65,12 +65,11 @@ def lens_writes(loop, coro, **kw):
     task._lens_parent = None
     task._lens_group = None
     task._lens_site = None
-    _init(task, coro, loop=loop)
     return task
 
 
 def lens_parent_site(loop, coro, **kw):
-    task = _new(LensTask)
+    task = LensTask(coro, loop=loop)
     task._lens_id = next(_ids)
     task._lens_seen = 0
     task._lens_coro = None
@@ -79,27 +78,10 @@ def lens_parent_site(loop, coro, **kw):
     parent = _current_task(loop)
     task._lens_parent = None if parent is None else getattr(parent, "_lens_id", None)
     f = _getframe(2)
-    task._lens_site = (f.f_code, f.f_lasti)
+    task._lens_site = f.f_code
+    task._lens_lasti = f.f_lasti
     del f
     task._lens_group = None
-    _init(task, coro, loop=loop)
-    return task
-
-
-def recording_parent_site(loop, coro, **kw):
-    task = _new(RecordingLensTask)
-    task._lens_id = next(_ids)
-    task._lens_seen = 0
-    task._lens_coro = None
-    task._lens_steps = 0
-    task._lens_created = _clock()
-    parent = _current_task(loop)
-    task._lens_parent = None if parent is None else getattr(parent, "_lens_id", None)
-    f = _getframe(2)
-    task._lens_site = (f.f_code, f.f_lasti)
-    del f
-    task._lens_group = None
-    _init(task, coro, loop=loop)
     return task
 
 
@@ -117,50 +99,67 @@ def churn(factory=None, eager=False):
     return time.perf_counter() - t0
 
 
-def with_tracker(deaths=False, timing=False, deaths_limit=None):
+def with_tracker(recording=False, agent=False, timing=False, watchdog=True):
     def run():
         tr = Tracker()
         tr.install()
-        if deaths:
+        ag = None
+        if recording:
             tr.start_recording()
-            if deaths_limit is not None:
-                _tracker_mod._UNSEEN_LIMIT = deaths_limit
+        if agent:
+            ag = Agent(tr, blocked_threshold=0.1 if watchdog else 0)
+            ag.start()
         if timing:
             _timing.install()
         try:
             return churn()
         finally:
             _timing.uninstall()
+            if ag is not None:
+                ag.close()
             tr.close()
     return run
 
 
-def with_step_hook(kind):
+def with_step_hook(factory):
     def run():
         orig = _events.Handle._run
-        if kind == "wrapper":
-            def _run(self):
-                return orig(self)
+
+        def _run(self):
+            return orig(self)
         _events.Handle._run = _run
         try:
-            return churn(lens_parent_site)
+            return churn(factory)
         finally:
             _events.Handle._run = orig
     return run
 
 
+class WithDel(_Task):
+    __slots__ = ()
+
+    def __del__(self, _del=_Task.__del__):
+        _del(self)
+
+
+def del_factory(loop, coro, **kw):
+    return WithDel(coro, loop=loop, **kw)
+
+
 VARIANTS = [
     ("plain", lambda: churn()),
-    ("factory -> exact Task", lambda: churn(exact_factory)),
+    ("factory -> exact asyncio.Task", lambda: churn(exact_factory)),
     ("factory -> Task subclass, no slots", lambda: churn(bare_factory)),
-    ("factory -> LensTask via __new__/__init__", lambda: churn(lens_new_init)),
-    ("+ 8 slot writes, id, clock", lambda: churn(lens_writes)),
-    ("+ parent id, caller frame site", lambda: churn(lens_parent_site)),
-    ("+ Handle._run wrapped (no work)", with_step_hook("wrapper")),
-    ("+ __del__ recording (instead of wrapper)", lambda: churn(recording_parent_site)),
-    ("tracker", with_tracker()),
-    ("tracker + recording", with_tracker(deaths=True)),
-    ("tracker + recording + timing", with_tracker(deaths=True, timing=True)),
+    ("factory -> Task subclass with LensTask's slots", lambda: churn(slotted_factory)),
+    ("factory -> LensTask + 8 slot writes, id, clock", lambda: churn(lens_writes)),
+    ("  + parent id, caller frame as site", lambda: churn(lens_parent_site)),
+    ("subclass factory + empty Handle._run wrapper", with_step_hook(bare_factory)),
+    ("subclass factory + empty Python __del__", lambda: churn(del_factory)),
+    ("tracker (the real factory)", with_tracker()),
+    ("tracker + recording (step hook: task ends)", with_tracker(recording=True)),
+    ("  + agent without watchdog", with_tracker(recording=True, agent=True, watchdog=False)),
+    ("attached: + watchdog", with_tracker(recording=True, agent=True)),
+    ("subscribed: + step timing", with_tracker(recording=True, agent=True, timing=True)),
 ]
 
 if "--only" in sys.argv:

@@ -9,6 +9,7 @@ from asyncio import base_events
 
 import pytest
 
+from asyncio_lens import _timing as _timing_mod
 from asyncio_lens import _tracker
 from asyncio_lens._snapshot import Collector
 from asyncio_lens._tracker import LensTask, Tracker, describe_exception, task_id
@@ -299,3 +300,69 @@ def test_tracking_in_several_threads(tracker):
     all_ids = [i for r in results for i in r]
     assert len(all_ids) == 4 * 51
     assert len(set(all_ids)) == len(all_ids)
+
+
+def _task_freed_while_its_exception_is_kept():
+    """True if a failed task is freed at once although its exception (and so the frames
+    of its traceback) is kept: asyncio's Handle._run clears its locals for this."""
+    refs, kept = [], []
+
+    async def fails():
+        await asyncio.sleep(0)
+        raise KeyError("lost")
+
+    async def main():
+        t = asyncio.create_task(fails())
+        refs.append(weakref.ref(t))
+        while not t.done():
+            await asyncio.sleep(0)
+        kept.append(t.exception())
+        del t
+        await asyncio.sleep(0)
+        return refs[0]() is None
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # only reference counting frees it, as in plain asyncio
+    try:
+        return asyncio.run(main())
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_the_step_hook_keeps_no_task_alive():
+    assert _task_freed_while_its_exception_is_kept()  # plain asyncio
+    tr = Tracker()
+    tr.install()
+    tr.start_recording()  # the hook that records task ends
+    try:
+        assert _timing_mod.installed() is False
+        assert _task_freed_while_its_exception_is_kept()
+        _timing_mod.install()  # and the one that times steps
+        assert _task_freed_while_its_exception_is_kept()
+    finally:
+        _timing_mod.uninstall()
+        tr.close()
+
+
+def test_a_task_is_recorded_when_it_finishes_not_when_freed(tracker):
+    async def fails():
+        await asyncio.sleep(0)
+        raise KeyError("early")
+
+    async def main():
+        t = asyncio.create_task(fails(), name="kept")
+        while not t.done():
+            await asyncio.sleep(0)
+        # Still referenced here: recorded by the step hook, with no finalizer per task.
+        deaths = {r[1]: r for r in tracker.drain_deaths()}
+        assert type(t).__del__ is asyncio.Task.__del__
+        await asyncio.gather(t, return_exceptions=True)
+        return deaths, task_id(t), t
+
+    deaths, tid, t = asyncio.run(main())
+    assert deaths["kept"][0] == tid and deaths["kept"][2] == "failed" and deaths["kept"][7] == "KeyError: 'early'"
+    assert deaths["kept"][8][4] is not None  # finish time, without step timing
+    # Reported once: a later collection that still finds it alive does not repeat it.
+    assert [h["name"] for h in Collector(tracker).snapshot()["history"]].count("kept") == 0
+    del t
