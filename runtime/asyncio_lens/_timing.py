@@ -2,10 +2,10 @@
 
 Every step of a C ``asyncio.Task`` is a loop callback: ``TaskStepMethWrapper`` (the
 first step, a cancel) or the bound builtin ``task_wakeup`` (a future it waited on is
-done). Both carry the task as ``__self__``, and a task finishes only inside a step (or
+done; told from other builtin methods by its name). Both carry the task as ``__self__``, and a task finishes only inside a step (or
 in an eager first step, which ``_tracker`` handles). The hook replaces
 ``asyncio.events.Handle._run`` (which ``TimerHandle`` inherits) by a version that, for
-those two callback types only, runs the original ``_run`` and then:
+those two callbacks only, runs the original ``_run`` and then:
 
 * in ``"ends"`` mode (a consumer is attached: :func:`hook_ends`), calls
   ``_tracker.record_end`` if the step finished the task. This replaces a finalizer per
@@ -35,9 +35,11 @@ _want_timing = False
 _cb_types = None
 
 
-def _step_callback_types():
+def _step_callbacks():
+    """(type, name) of the first-step and of the wakeup callback; the name is None
+    where the type alone says it (C's private ``TaskStepMethWrapper``)."""
     # asyncio.Task directly, never through a task factory: no tracked task is made.
-    types_ = set()
+    kinds = []
     loop = asyncio.new_event_loop()
     try:
         async def probe(fut):
@@ -45,35 +47,45 @@ def _step_callback_types():
 
         fut = loop.create_future()
         task = asyncio.Task(probe(fut), loop=loop, name="asyncio-lens-probe")  # a name: no Task-N used up
-        types_.add(type(loop._ready[-1]._callback))  # the first step
+        kinds.append(loop._ready[-1]._callback)  # the first step
         loop.call_soon(loop.stop)
         loop.run_forever()
         fut.set_result(None)
-        types_.add(type(loop._ready[-1]._callback))  # the wakeup
+        kinds.append(loop._ready[-1]._callback)  # the wakeup
         loop.call_soon(loop.stop)
         loop.run_forever()
         assert task.done()
     finally:
         loop.close()
-    return frozenset(types_)
+    out = []
+    for cb in kinds:
+        assert cb.__self__ is task
+        # A builtin method's type (the wakeup) is shared by every builtin method, e.g.
+        # a done callback ``set.discard``: the name tells them apart.
+        name = getattr(cb, "__name__", None)
+        out.extend((type(cb), name if isinstance(name, str) else None))
+    return tuple(out)
 
 
-def _make_ends_run(orig, cb_types):
+def _make_ends_run(orig, kinds):
     record_end = _tracker.record_end
+    first_type, first_name, wakeup_type, wakeup_name = kinds
 
     def _run(self):
         # Locals are cleared before returning, as Handle._run clears its own: once an
         # exception's traceback holds the frames below, this frame outlives the call
         # with its locals, and would keep the handle and the task alive.
         cb = self._callback
-        if type(cb) not in cb_types:
-            cb = None
+        t = type(cb)
+        if not ((t is first_type and (first_name is None or cb.__name__ == first_name))
+                or (t is wakeup_type and cb.__name__ == wakeup_name)):
+            cb = t = None
             try:
                 return orig(self)
             finally:
                 self = None
         task = cb.__self__
-        cb = None
+        cb = t = None
         try:
             orig(self)
         finally:
@@ -85,20 +97,23 @@ def _make_ends_run(orig, cb_types):
     return _run
 
 
-def _make_timing_run(orig, cb_types):
+def _make_timing_run(orig, kinds):
     record_end = _tracker.record_end
     clock = time.perf_counter
+    first_type, first_name, wakeup_type, wakeup_name = kinds
 
     def _run(self):
         cb = self._callback  # locals are cleared before returning: see _make_ends_run
-        if type(cb) not in cb_types:
-            cb = None
+        t = type(cb)
+        if not ((t is first_type and (first_name is None or cb.__name__ == first_name))
+                or (t is wakeup_type and cb.__name__ == wakeup_name)):
+            cb = t = None
             try:
                 return orig(self)
             finally:
                 self = None
         task = cb.__self__
-        cb = None
+        cb = t = None
         t0 = clock()
         try:
             orig(self)
@@ -131,7 +146,7 @@ def _apply():
         return
     if mode is not None and _cb_types is None:
         try:
-            _cb_types = _step_callback_types()
+            _cb_types = _step_callbacks()
         except Exception:  # noqa: BLE001 - an odd asyncio: no hook
             return
     if _orig_run is not None:

@@ -366,3 +366,25 @@ def test_a_task_is_recorded_when_it_finishes_not_when_freed(tracker):
     # Reported once: a later collection that still finds it alive does not repeat it.
     assert [h["name"] for h in Collector(tracker).snapshot()["history"]].count("kept") == 0
     del t
+
+
+def test_other_builtin_method_callbacks_are_not_task_steps(tracker):
+    """The wakeup is a builtin method; so are done callbacks like ``set.discard``."""
+    _timing_mod.install()
+    try:
+        keep = set()
+
+        async def main():
+            t = asyncio.create_task(asyncio.sleep(0))
+            keep.add(t)
+            t.add_done_callback(keep.discard)
+            asyncio.get_running_loop().call_soon(keep.add, "other")
+            await t
+            await asyncio.sleep(0)
+            return t
+
+        t = asyncio.run(main())
+        assert keep == {"other"}
+        assert t._lens_steps == 2  # the first step, and the one after sleep(0)'s yield
+    finally:
+        _timing_mod.uninstall()
