@@ -15,10 +15,11 @@ of :class:`LensTask`, a ``__slots__`` subclass of the C ``asyncio.Task`` that ca
   outside asyncio and this package, resolved to file/line only when reported
   (:func:`site_of`, :func:`resolve_site`).
 
-The fast path adds no done-callback (each one costs a loop Handle). Completion is
-noticed when the server diffs: tasks still alive are found in asyncio's own registry,
-and a ``LensTask`` that is freed records its final state, as plain data, in a bounded
-deque from ``__del__`` (only while a consumer is attached). Nothing here holds a strong
+The fast path adds no done-callback (each one costs a loop Handle). While a consumer
+is attached, a task's final state is recorded as plain data in a bounded deque
+(:func:`record_end`) by the step hook of ``_timing`` right after the step that finished
+it; on loops whose steps are not hooked (uvloop) by :class:`RecordingLensTask`'s
+``__del__``. Tasks still alive are also found in asyncio's own registry. Nothing here holds a strong
 reference to a task or a coroutine.
 """
 
