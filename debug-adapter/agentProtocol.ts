@@ -220,6 +220,13 @@ export interface InitializeResult {
 export interface SubscribeParams {
   /** Minimum time between two `tasks/changed` notifications. */
   intervalMs: number;
+  /** Send `tasks/changed` in the compact form (`CompactTasksChangedParams`). */
+  compact?: boolean;
+}
+
+export interface SnapshotParams {
+  /** Answer in the compact form (`CompactSnapshot`). */
+  compact?: boolean;
 }
 
 /**
@@ -237,6 +244,56 @@ export interface TasksChangedParams {
 }
 
 export const TASKS_CHANGED_KEYS = ['seq', 'time', 'reset', 'tasks', 'finished'] as const satisfies readonly (keyof TasksChangedParams)[];
+
+// ── Compact form (`compact: true` on `tasks/subscribe` and `tasks/snapshot`) ─────────────
+// Repeated strings (file paths, qualnames, states, wait kinds) go once into a string table
+// and are sent as indices; a task is an array of its fields in `COMPACT_TASK_FIELDS` order.
+// `compactTasks.ts` decodes it back into `TaskInfo`. The table of a subscription grows from
+// one `tasks/changed` to the next (`strings` holds the new entries) and starts empty again at
+// every `reset: true`; a snapshot carries its own whole table.
+
+/** Index into the string table. */
+export type StringRef = number;
+/** `SourceLocation` as `[file, line]`. */
+export type CompactSite = [file: StringRef, line: number];
+/** `ChainFrame` as `[name, file, line]`. */
+export type CompactFrame = [name: StringRef, file: StringRef, line: number];
+/** `WaitingOn` as `[kind, detail, tasks]`, plus an object with its other keys when it has any. */
+export type CompactWaiting =
+  | [kind: StringRef, detail: string, tasks: number[]]
+  | [kind: StringRef, detail: string, tasks: number[], rest: Omit<WaitingOn, 'kind' | 'detail' | 'tasks'>];
+
+/** `TaskInfo` fields in the order of a compact task array (same order as `TASK_KEYS`). */
+export const COMPACT_TASK_FIELDS = TASK_KEYS;
+/** Fields sent as `StringRef`. */
+export const COMPACT_STRING_FIELDS = ['state', 'coro'] as const satisfies readonly (keyof TaskInfo)[];
+export const COMPACT_FRAME = ['name', 'file', 'line'] as const satisfies readonly (keyof ChainFrame)[];
+export const COMPACT_SITE = ['file', 'line'] as const satisfies readonly (keyof SourceLocation)[];
+export const COMPACT_WAITING = ['kind', 'detail', 'tasks'] as const satisfies readonly (keyof WaitingOn)[];
+
+export type CompactTask = [
+  id: number, name: string, state: StringRef, parent: number | null, group: number | null, coro: StringRef,
+  created_at: CompactSite | null, chain: CompactFrame[], waiting_on: CompactWaiting | null, awaited_by: number[],
+  cancel: CancelInfo | null, exception: string | null, steps: number, busy_ms: number, created: number | null,
+  first_run: number | null, finished: number | null, shielded: boolean,
+];
+
+export interface CompactTasksChangedParams extends Omit<TasksChangedParams, 'tasks' | 'finished'> {
+  /** Strings added to the subscription's table, in index order. */
+  strings: string[];
+  tasks: CompactTask[];
+  finished: CompactTask[];
+}
+
+export interface CompactSnapshot extends Omit<Snapshot, 'tasks' | 'history'> {
+  /** The whole string table of this snapshot. */
+  strings: string[];
+  tasks: CompactTask[];
+  history: CompactTask[];
+}
+
+export const COMPACT_TASKS_CHANGED_KEYS = [...TASKS_CHANGED_KEYS, 'strings'] as const satisfies readonly (keyof CompactTasksChangedParams)[];
+export const COMPACT_SNAPSHOT_KEYS = [...SNAPSHOT_KEYS, 'strings'] as const satisfies readonly (keyof CompactSnapshot)[];
 
 // ── Debugger engine ────────────────────────────────────────────────────────────────────
 // Ids: `threadId` is a small integer the runtime assigns to each Python thread (1 = the main
@@ -383,7 +440,7 @@ type Empty = Record<string, never>;
 export interface RequestMap {
   [Requests.initialize]: [InitializeParams, InitializeResult];
   [Requests.programStart]: [Empty, Empty];
-  [Requests.tasksSnapshot]: [Empty, Snapshot];
+  [Requests.tasksSnapshot]: [SnapshotParams, Snapshot | CompactSnapshot];
   [Requests.tasksSubscribe]: [SubscribeParams, Empty];
   [Requests.tasksCancel]: [CancelTaskParams, { cancelled: boolean }];
   [Requests.debugConfigure]: [DebugConfigureParams, Empty];
@@ -406,7 +463,7 @@ export interface RequestMap {
 /** Each notification's params, by method name. */
 export interface NotificationMap {
   [Notifications.hello]: HelloParams;
-  [Notifications.tasksChanged]: TasksChangedParams;
+  [Notifications.tasksChanged]: TasksChangedParams | CompactTasksChangedParams;
   [Notifications.loopBlocked]: LoopBlocked;
   [Notifications.loopUnblocked]: LoopUnblockedParams;
   [Notifications.taskWarning]: TaskWarning;
@@ -433,5 +490,14 @@ export function describeProtocol() {
     snapshotKeys: [...SNAPSHOT_KEYS].sort(),
     tasksChangedKeys: [...TASKS_CHANGED_KEYS].sort(),
     exceptionFilters: [...EXCEPTION_FILTERS],
+    compact: {
+      taskFields: [...COMPACT_TASK_FIELDS],
+      stringFields: [...COMPACT_STRING_FIELDS].sort(),
+      frame: [...COMPACT_FRAME],
+      site: [...COMPACT_SITE],
+      waiting: [...COMPACT_WAITING],
+      tasksChangedKeys: [...COMPACT_TASKS_CHANGED_KEYS].sort(),
+      snapshotKeys: [...COMPACT_SNAPSHOT_KEYS].sort(),
+    },
   };
 }

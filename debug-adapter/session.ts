@@ -19,7 +19,8 @@ import {
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BreakpointResult, EXCEPTION_FILTERS, ExceptionFilter, NotificationMap, StepKind, SourceBreakpoint, StepParams, Notifications, Requests, StoppedParams, TasksChangedParams } from './agentProtocol';
+import { BreakpointResult, EXCEPTION_FILTERS, ExceptionFilter, NotificationMap, StepKind, SourceBreakpoint, StepParams, Notifications, Requests, StoppedParams } from './agentProtocol';
+import { CompactChangeDecoder, decodeSnapshot } from './compactTasks';
 import { AgentClient } from './agentClient';
 import { CustomEvents, CustomRequests } from './customProtocol';
 import { toDapBreakpoint, toDapFrame, toDapVariable, toSourceBreakpoints } from './dapConvert';
@@ -55,6 +56,8 @@ export interface SessionOptions {
 export class AsyncioLensSession extends LoggingDebugSession {
   private readonly agent: AgentClient;
   private readonly tasks = new LiveTasks();
+  /** The subscription's string table: `tasks/changed` arrives compact and leaves in full. */
+  private readonly changes = new CompactChangeDecoder();
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
   private terminatedSent = false;
@@ -128,7 +131,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
         cwd: paths.cwd,
         env: args.env ?? {},
         runtimeDir: this.options.runtimeDir,
-        subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS },
+        subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS, compact: true },
         debug: { justMyCode: args.justMyCode ?? true, stopOnEntry: args.stopOnEntry ?? false },
       });
       if (args.stopAtMarker) await this.setBreakpoints(paths.program);
@@ -160,7 +163,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
         host: args.host ?? '127.0.0.1',
         port: args.port,
         token: args.token ?? (await readTokenFile(args.tokenFile!)),
-        subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS },
+        subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS, compact: true },
         debug: { justMyCode: args.justMyCode ?? true, stopOnEntry: false },
       });
       await this.configured;
@@ -299,7 +302,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     switch (command) {
       case CustomRequests.tasks:
-        this.handle(response, () => this.agent.call(Requests.tasksSnapshot, {}));
+        this.handle(response, async () => decodeSnapshot(await this.agent.call(Requests.tasksSnapshot, { compact: true })));
         return;
       case CustomRequests.cancelTask: {
         const { id, message } = (args ?? {}) as { id?: unknown; message?: unknown };
@@ -316,10 +319,12 @@ export class AsyncioLensSession extends LoggingDebugSession {
 
   private onNotification<M extends keyof NotificationMap>(method: M, params: NotificationMap[M]): void {
     switch (method) {
-      case Notifications.tasksChanged:
-        this.tasks.apply(params as TasksChangedParams);
-        this.sendEvent(new Event(CustomEvents.tasksChanged, params));
+      case Notifications.tasksChanged: {
+        const change = this.changes.decode(params as NotificationMap[typeof Notifications.tasksChanged]);
+        this.tasks.apply(change);
+        this.sendEvent(new Event(CustomEvents.tasksChanged, change));
         return;
+      }
       case Notifications.loopBlocked:
         this.sendEvent(new Event(CustomEvents.loopBlocked, params));
         return;

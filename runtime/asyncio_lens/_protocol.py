@@ -33,6 +33,13 @@ __all__ = [
     "LOOP_UNBLOCKED",
     "TASK_WARNING",
     "EXCEPTION_FILTERS",
+    "COMPACT_TASK_FIELDS",
+    "COMPACT_STRING_FIELDS",
+    "COMPACT_FRAME",
+    "COMPACT_SITE",
+    "COMPACT_WAITING",
+    "COMPACT_TASKS_CHANGED_KEYS",
+    "COMPACT_SNAPSHOT_KEYS",
     "describe",
 ]
 
@@ -104,6 +111,20 @@ SNAPSHOT_KEYS = ("version", "python", "pid", "time", "tasks", "cycles", "blocked
 
 TASKS_CHANGED_KEYS = ("seq", "time", "reset", "tasks", "finished")
 
+# The compact form (``tasks/subscribe`` / ``tasks/snapshot`` with ``compact: true``; see
+# ``_compact``): a task is an array of its fields in this order; the fields of
+# COMPACT_STRING_FIELDS are indices into the string table; ``created_at`` is a
+# COMPACT_SITE array, chain frames COMPACT_FRAME arrays (``name`` and ``file`` indices),
+# ``waiting_on`` a COMPACT_WAITING array (``kind`` an index) plus, when it has other keys,
+# an object with them.
+COMPACT_TASK_FIELDS = TASK_KEYS
+COMPACT_STRING_FIELDS = ("state", "coro")
+COMPACT_FRAME = ("name", "file", "line")
+COMPACT_SITE = ("file", "line")
+COMPACT_WAITING = ("kind", "detail", "tasks")
+COMPACT_TASKS_CHANGED_KEYS = TASKS_CHANGED_KEYS + ("strings",)
+COMPACT_SNAPSHOT_KEYS = SNAPSHOT_KEYS + ("strings",)
+
 
 def _js_sorted(values):
     # JavaScript's default sort compares UTF-16 code units; for the ASCII names used
@@ -123,4 +144,13 @@ def describe():
         "snapshotKeys": _js_sorted(SNAPSHOT_KEYS),
         "tasksChangedKeys": _js_sorted(TASKS_CHANGED_KEYS),
         "exceptionFilters": list(EXCEPTION_FILTERS),
+        "compact": {
+            "taskFields": list(COMPACT_TASK_FIELDS),  # order matters
+            "stringFields": _js_sorted(COMPACT_STRING_FIELDS),
+            "frame": list(COMPACT_FRAME),
+            "site": list(COMPACT_SITE),
+            "waiting": list(COMPACT_WAITING),
+            "tasksChangedKeys": _js_sorted(COMPACT_TASKS_CHANGED_KEYS),
+            "snapshotKeys": _js_sorted(COMPACT_SNAPSHOT_KEYS),
+        },
     }

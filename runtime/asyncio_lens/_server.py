@@ -22,11 +22,13 @@ Messages (see ``_protocol`` and ``debug-adapter/agentProtocol.ts``):
 
 * ``hello`` {token, version, pid, python} is sent first.
 * ``initialize`` {clientName} -> {version, pid, python}
-* ``tasks/subscribe`` {intervalMs} -> {}; then ``tasks/changed`` {seq, time, reset,
-  tasks, finished} at most once per interval and only when something changed. The first
-  one after a subscribe has ``reset: true`` and lists every live task (it is sent even if
-  there are none).
-* ``tasks/snapshot`` -> Snapshot
+* ``tasks/subscribe`` {intervalMs, compact?} -> {}; then ``tasks/changed`` {seq, time,
+  reset, tasks, finished} at most once per interval and only when something changed. The
+  first one after a subscribe has ``reset: true`` and lists every live task (it is sent
+  even if there are none). With ``compact: true`` tasks are arrays and the notification
+  has ``strings`` (``_compact``).
+* ``tasks/snapshot`` {compact?} -> Snapshot (compact: tasks and history as arrays, plus
+  ``strings``)
 * ``program/start`` {} -> {}; the program does not run before it.
 * Anything else: error -32601. Bad params: -32602. Invalid JSON: -32700.
 
@@ -58,6 +60,8 @@ from ._protocol import (
     TASKS_SUBSCRIBE,
     TASK_WARNING,
 )
+from ._compact import STRING_TABLE_LIMIT, CompactEncoder
+from ._wire import Encoded, encode_changed, encode_snapshot
 from ._slices import NO_SLICES, Slicer
 from ._snapshot import Differ, python_version
 
@@ -69,6 +73,13 @@ DEFAULT_INTERVAL_MS = 100
 MIN_INTERVAL_MS = 10
 _SEND_TIMEOUT = 10.0
 _FINAL_SEND_TIMEOUT = 3.0
+
+
+def _compact_param(params):
+    compact = params.get("compact", False)
+    if not isinstance(compact, bool):
+        raise _ParamsError("compact must be a boolean")
+    return compact
 
 
 class ConnectError(Exception):
@@ -88,26 +99,6 @@ class AfterReply:
     def __init__(self, result, then):
         self.result = result
         self.then = then
-
-
-class _Encoded:
-    """A result whose big lists are encoded piecewise, the loops let through in between."""
-
-    def __init__(self, obj, list_keys, slicer=NO_SLICES):
-        self.obj = obj
-        self.list_keys = list_keys
-        self.slicer = slicer
-
-    def text(self):
-        slicer = self.slicer
-        parts = []
-        for key, value in self.obj.items():
-            if key in self.list_keys:
-                value_text = _jsonrpc.dumps_list(value, pause_every=8, pause=slicer.tick)
-            else:
-                value_text = _jsonrpc.dumps(value)
-            parts.append("%s:%s" % (_jsonrpc.dumps(key), value_text))
-        return "{" + ",".join(parts) + "}"
 
 
 def parse_address(text):
@@ -269,6 +260,7 @@ class Server:
         self._differ = Differ()
         self._interval = None
         self._reset = False
+        self._compact = None  # the subscription's CompactEncoder, when it asked for that
         self._next_tick = 0.0
         self._pending_finished = []
         self._seq = 0
@@ -478,7 +470,7 @@ class Server:
         if isinstance(result, AfterReply):
             result, then = result.result, result.then
         if is_request:
-            if isinstance(result, _Encoded):
+            if isinstance(result, Encoded):
                 self.conn.send_frame(_jsonrpc.frame_body(
                     '{"jsonrpc":"2.0","id":%s,"result":%s}' % (_jsonrpc.dumps(msg_id), result.text())))
             else:
@@ -499,16 +491,19 @@ class Server:
         interval = params.get("intervalMs", DEFAULT_INTERVAL_MS)
         if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not interval >= 0:
             raise _ParamsError("intervalMs must be a non-negative number")
+        compact = _compact_param(params)
         if self.agent is not None:
             self.agent.enable_timing()
         with self._lock:
             self.collector.tracker.start_recording()
             self._interval = max(float(interval), MIN_INTERVAL_MS) / 1000.0
             self._reset = True
+            self._compact = CompactEncoder() if compact else None
             self._next_tick = time.monotonic()
         return {}
 
     def _snapshot(self, params):
+        compact = _compact_param(params)
         if self.agent is not None:
             self.agent.enable_timing()
         with self._lock:
@@ -516,7 +511,7 @@ class Server:
             live, finished = self.collector.collect(slicer=slicer)
             if self._interval is not None:
                 self._pending_finished.extend(finished)
-            return _Encoded(self.collector.snapshot(live), ("tasks", "history"), slicer)
+            return encode_snapshot(self.collector.snapshot(live), compact, slicer)
 
     def _program_start(self, params):
         self.start_requested = True
@@ -532,14 +527,16 @@ class Server:
             if self._pending_finished:
                 finished = self._pending_finished + finished
                 self._pending_finished = []
-            reset = self._reset
+            encoder = self._compact
+            reset = self._reset or (encoder is not None and len(encoder) > STRING_TABLE_LIMIT)
             tasks, done = self._differ.diff(live, finished, reset, slicer)
             self._next_tick = time.monotonic() + self._interval
             if not (reset or tasks or done):
                 return
             self._reset = False
             self._seq += 1
-            params = _Encoded({"seq": self._seq, "time": time.time(), "reset": reset, "tasks": tasks,
-                               "finished": done}, ("tasks", "finished"), slicer).text()
+            if encoder is not None and reset:  # the adapter starts its table again too
+                encoder = self._compact = CompactEncoder()
+            params = encode_changed(self._seq, time.time(), reset, tasks, done, encoder, slicer)
             self.conn.send_frame(_jsonrpc.frame_body(
                 '{"jsonrpc":"2.0","method":%s,"params":%s}' % (_jsonrpc.dumps(TASKS_CHANGED), params)))

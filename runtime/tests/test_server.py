@@ -12,7 +12,15 @@ import sys
 import pytest
 
 from asyncio_lens import _jsonrpc, _server
-from asyncio_lens._protocol import SNAPSHOT_KEYS
+from asyncio_lens._protocol import (
+    COMPACT_FRAME,
+    COMPACT_SITE,
+    COMPACT_SNAPSHOT_KEYS,
+    COMPACT_TASKS_CHANGED_KEYS,
+    COMPACT_TASK_FIELDS,
+    COMPACT_WAITING,
+    SNAPSHOT_KEYS,
+)
 from conftest import PROGRAMS, TIMEOUT, TaskView, env_for_runtime, marker_line, run_lens
 
 HAS_TG = sys.version_info >= (3, 11)
@@ -131,6 +139,61 @@ def test_full_session_with_task_tree(adapter):
     assert main_fin and main_fin[0]["state"] == "done"
     for t in view.finished.values():
         assert t["chain"] == [] and t["waiting_on"] is None
+
+
+def _expand(strings, row):
+    """A compact task array back into a dict (the adapter's decoder, in brief)."""
+    t = dict(zip(COMPACT_TASK_FIELDS, row))
+    t["state"], t["coro"] = strings[t["state"]], strings[t["coro"]]
+    if t["created_at"] is not None:
+        t["created_at"] = dict(zip(COMPACT_SITE, (strings[t["created_at"][0]], t["created_at"][1])))
+    t["chain"] = [dict(zip(COMPACT_FRAME, (strings[n], strings[f], ln))) for n, f, ln in t["chain"]]
+    w = t["waiting_on"]
+    if w is not None:
+        t["waiting_on"] = dict(zip(COMPACT_WAITING, (strings[w[0]], w[1], w[2])), **(w[3] if len(w) > 3 else {}))
+    return t
+
+
+def test_compact_subscription_and_snapshot(adapter):
+    start(adapter, "tree.py", subscribe=None)
+    bad = adapter.request("tasks/subscribe", {"intervalMs": 50, "compact": "yes"})
+    assert bad["error"]["code"] == _jsonrpc.INVALID_PARAMS
+    assert adapter.request("tasks/subscribe", {"intervalMs": 50, "compact": True})["result"] == {}
+    first = adapter.wait_notification(lambda m: m["method"] == "tasks/changed")["params"]
+    assert sorted(first) == sorted(COMPACT_TASKS_CHANGED_KEYS)
+    assert first["reset"] is True and first["tasks"] == [] and first["strings"] == []
+    assert adapter.request("program/start", {})["result"] == {}
+    strings, view = [], TaskView()
+
+    def complete(msg):
+        if msg["method"] != "tasks/changed":
+            return False
+        params = msg["params"]
+        assert params["reset"] is False
+        strings.extend(params["strings"])
+        assert len(set(strings)) == len(strings)  # each string sent once
+        view.apply(dict(params, tasks=[_expand(strings, r) for r in params["tasks"]],
+                        finished=[_expand(strings, r) for r in params["finished"]]))
+        return all(view.by_name(n) is not None and view.by_name(n)["waiting_on"] is not None
+                   for n in ("sleeper", "consumer", "worker-1"))
+
+    adapter.wait_notification(complete)
+    full = adapter.request("tasks/snapshot")["result"]
+    compact = adapter.request("tasks/snapshot", {"compact": True})["result"]
+    assert sorted(compact) == sorted(COMPACT_SNAPSHOT_KEYS)
+    expanded = {t["name"]: t for t in (_expand(compact["strings"], r) for r in compact["tasks"])}
+    stable = ("id", "state", "parent", "group", "coro", "created_at", "chain", "awaited_by")
+    for t in full["tasks"]:
+        assert {k: expanded[t["name"]][k] for k in stable} == {k: t[k] for k in stable}, t["name"]
+        assert view.live[t["id"]]["chain"] == t["chain"]
+    assert expanded["sleeper"]["waiting_on"]["kind"] == "sleep"
+    assert "deadline" in expanded["sleeper"]["waiting_on"]
+    assert len(_jsonrpc.dumps(compact)) < len(_jsonrpc.dumps(full)) / 2
+    adapter.proc.stdin.write(b"go\n")
+    adapter.proc.stdin.flush()
+    adapter.drain_until_eof()
+    adapter.proc.communicate(timeout=TIMEOUT)
+    assert adapter.proc.returncode == 0
 
 
 def test_program_waits_for_program_start_and_errors(adapter):

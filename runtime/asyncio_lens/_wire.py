@@ -1,0 +1,57 @@
+"""JSON text of the big results (``tasks/changed``, ``tasks/snapshot``), full or compact,
+encoded in pieces with the event loops let through in between (``_slices``)."""
+
+from . import _jsonrpc
+from ._compact import CompactEncoder
+from ._slices import NO_SLICES
+
+__all__ = ["Encoded", "encode_changed", "encode_snapshot"]
+
+_FULL_PER_PAUSE = 8  # a full info is ~800 bytes of JSON
+_COMPACT_PER_PAUSE = 32  # a compact row ~150
+
+
+class Encoded:
+    """A result whose big lists are encoded piecewise, the loops let through in between."""
+
+    def __init__(self, obj, list_keys, slicer=NO_SLICES, items_per_pause=_FULL_PER_PAUSE):
+        self.obj = obj
+        self.list_keys = list_keys
+        self.slicer = slicer
+        self.items_per_pause = items_per_pause
+
+    def text(self):
+        slicer = self.slicer
+        parts = []
+        for key, value in self.obj.items():
+            if key in self.list_keys:
+                value_text = _jsonrpc.dumps_list(value, pause_every=self.items_per_pause, pause=slicer.tick)
+            else:
+                value_text = _jsonrpc.dumps(value)
+            parts.append("%s:%s" % (_jsonrpc.dumps(key), value_text))
+        return "{" + ",".join(parts) + "}"
+
+
+def encode_changed(seq, time_, reset, tasks, finished, encoder=None, slicer=NO_SLICES):
+    """``tasks/changed`` params as JSON text; compact with the subscription's *encoder*
+    (a :class:`CompactEncoder`, started again by the caller at a reset)."""
+    if encoder is None:
+        return Encoded({"seq": seq, "time": time_, "reset": reset, "tasks": tasks, "finished": finished},
+                       ("tasks", "finished"), slicer).text()
+    tasks = encoder.rows(tasks, slicer.tick)
+    finished = encoder.rows(finished, slicer.tick)
+    return Encoded({"seq": seq, "time": time_, "reset": reset, "strings": encoder.take_strings(),
+                    "tasks": tasks, "finished": finished},
+                   ("strings", "tasks", "finished"), slicer, _COMPACT_PER_PAUSE).text()
+
+
+def encode_snapshot(snap, compact=False, slicer=NO_SLICES):
+    """An :class:`Encoded` ``tasks/snapshot`` result (*snap* from ``Collector.snapshot``)."""
+    if not compact:
+        return Encoded(snap, ("tasks", "history"), slicer)
+    encoder = CompactEncoder()
+    snap = dict(snap)
+    snap["tasks"] = encoder.rows(snap["tasks"], slicer.tick)
+    snap["history"] = encoder.rows(snap["history"], slicer.tick)
+    snap["strings"] = encoder.take_strings()
+    return Encoded(snap, ("tasks", "history", "strings"), slicer, _COMPACT_PER_PAUSE)
