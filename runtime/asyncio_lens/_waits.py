@@ -29,7 +29,7 @@ from asyncio import tasks as _tasks
 from . import _tracker
 from ._tracker import task_id
 
-__all__ = ["Context", "classify", "DYNAMIC_KINDS", "KINDS"]
+__all__ = ["Context", "classify", "wait_frame", "DYNAMIC_KINDS", "KINDS", "FIXED_DETAILS"]
 
 KINDS = (
     "sleep", "queue.get", "queue.put", "queue.join", "lock", "event", "condition", "semaphore",
@@ -103,6 +103,16 @@ else:
 # Condition on its Lock, as_completed on a Queue).
 _OVERRIDING = frozenset(("queue.join", "as_completed", "wait_for", "barrier"))
 _GENERIC = frozenset(("future", "runnable"))
+
+#: Kinds whose detail is always the same text (no local of the frame needed): every task
+#: waiting that way, with no timeout around it, has the same ``waiting_on``.
+FIXED_DETAILS = {
+    "event": "not set",
+    "condition": "until notified",
+    "semaphore": "none free",
+    "stream.read": "data from the peer",
+    "stream.drain": "the peer to read (write buffer full)",
+}
 
 _SHIELD_OUTER = "shield.<locals>._outer_done_callback"
 _SHIELD_INNER = "shield.<locals>._inner_done_callback"
@@ -311,21 +321,28 @@ def _holder_detail(lock, tasks_by_id_name):
     return ("held by %r" % name if name is not None else "held by task %d" % holder), holder
 
 
-def classify(task, links, fut, ctx, name_of=lambda tid: None):
-    """(waiting dict, comparison key) for a suspended task.
-
-    *links* is ``_snapshot.walk_chain(task._coro)``; *name_of(id)* gives a live task's
-    name (for "held by 'writer'").
-    """
-    kind = None
-    frame_obj = frame = None
-    for obj, f in reversed(links):
-        code = f.f_code
+def wait_frame(links):
+    """(kind, index in *links*) of the asyncio frame that says what the chain waits on, or
+    (None, None). Depends only on the chain's code objects (callers cache it per chain)."""
+    kind = index = None
+    for i in range(len(links) - 1, -1, -1):
+        code = links[i][1].f_code
         if not _tracker.is_internal_code(code):
             break
         k = _WAIT_CODES.get(id(code))
         if k is not None and (kind is None or k in _OVERRIDING):
-            kind, frame_obj, frame = k, obj, f
+            kind, index = k, i
+    return kind, index
+
+
+def classify(task, links, fut, ctx, name_of=lambda tid: None, found=None):
+    """(waiting dict, comparison key) for a suspended task.
+
+    *links* is ``_snapshot.walk_chain(task._coro)``; *name_of(id)* gives a live task's
+    name (for "held by 'writer'"); *found* is :func:`wait_frame` of *links* when known.
+    """
+    kind, index = wait_frame(links) if found is None else found
+    frame_obj, frame = links[index] if index is not None else (None, None)
     detail = ""
     tids = []
     key_detail = None
@@ -358,12 +375,8 @@ def classify(task, links, fut, ctx, name_of=lambda tid: None):
             if holder is not None:
                 extra["holder"] = holder
                 tids = [holder]  # not an awaited-by edge: _graph skips lock waits
-    elif kind == "event":
-        detail = "not set"
-    elif kind == "condition":
-        detail = "until notified"
-    elif kind == "semaphore":
-        detail = "none free"
+    elif kind in FIXED_DETAILS:
+        detail = FIXED_DETAILS[kind]
     elif kind == "barrier":
         b = local(frame_obj, frame, "self")
         try:
@@ -412,8 +425,6 @@ def classify(task, links, fut, ctx, name_of=lambda tid: None):
             detail = "next to complete"
     elif kind == "thread":
         detail = _thread_detail(fut, ctx, extra) or "worker thread"
-    elif kind in ("stream.read", "stream.drain"):
-        detail = "data from the peer" if kind == "stream.read" else "the peer to read (write buffer full)"
     elif kind is not None:
         detail = type(local(frame_obj, frame, "self")).__name__
     elif fut is None:
