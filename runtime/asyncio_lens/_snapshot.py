@@ -25,7 +25,7 @@ import weakref
 from asyncio import tasks as _tasks
 
 from . import _cancel, _graph, _tracker, _waits
-from ._slices import Slicer
+from ._slices import Slicer, settle_survivors
 from ._protocol import PROTOCOL_VERSION
 from ._tracker import FINISHED_REPORTED, epoch, task_id
 
@@ -38,6 +38,7 @@ _PY311 = sys.version_info >= (3, 11)
 _CHAIN_KEEP = 100  # frames kept at each end of a very deep chain
 _CHAIN_WALK_LIMIT = 100000
 _TICK_EVERY = 16  # tasks between looks at the slice's clock
+_SETTLE_AFTER_WALKS = 1000  # a collection that walked this many chains: settle_survivors()
 
 _CoroutineType = types.CoroutineType
 _AsyncGenType = types.AsyncGeneratorType
@@ -377,6 +378,7 @@ class Collector:
         # task id -> [None, weakref to the future waited on, name, info, base key,
         # dynamic, key, awaited_by key, reuse stamp] for the tasks live at the last collection.
         self._cache = {}
+        self._walked = 0  # chains walked by the current collection
 
     def collect(self, yield_gil=True, slicer=None):
         """Return (live, finished): live is a list of entries, finished of infos.
@@ -399,6 +401,7 @@ class Collector:
             if was_enabled:
                 gc.disable()
                 slicer.gc_off = slicer.enabled
+            self._walked = 0
             try:
                 return self._collect(slicer)
             finally:
@@ -406,6 +409,8 @@ class Collector:
                     if slicer.gc_off:
                         slicer.collect_garbage()  # the last slice's garbage
                         slicer.gc_off = False
+                    if self._walked >= _SETTLE_AFTER_WALKS:
+                        settle_survivors()
                     gc.enable()
 
     def _collect(self, slicer):
@@ -523,6 +528,7 @@ class Collector:
                 and cached[8] == stamp and cached[1] is not None and cached[1]() is fut):
             return cached
         tid, parent, group, coro, created_at = _cached_static(cached) or _static_info(task)
+        self._walked += 1
         links, lkey = _walk(task._coro)
         chain, ckey, in_exit, found, fixed, _codes = _facts(links, lkey)
         if fixed is not None and tmo is None:

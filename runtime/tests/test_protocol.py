@@ -49,8 +49,19 @@ def test_describe_matches_the_typescript_definition():
     assert d["tasksChangedKeys"] == sorted(ts_string_list(src, "TASKS_CHANGED_KEYS"))
     if "export const EXCEPTION_FILTERS" in src:
         assert d["exceptionFilters"] == ts_string_list(src, "EXCEPTION_FILTERS")
-    ts_keys = re.search(r"export function describeProtocol\(\) \{\s*return \{(.*?)\};", src, re.S).group(1)
-    assert sorted(d) == sorted(re.findall(r"^\s*(\w+):", ts_keys, re.M))
+    compact = d["compact"]
+    assert "export const COMPACT_TASK_FIELDS = TASK_KEYS;" in src  # same order as TASK_KEYS
+    assert compact["taskFields"] == ts_string_list(src, "TASK_KEYS")
+    assert compact["stringFields"] == sorted(ts_string_list(src, "COMPACT_STRING_FIELDS"))
+    assert compact["frame"] == ts_string_list(src, "COMPACT_FRAME")
+    assert compact["site"] == ts_string_list(src, "COMPACT_SITE")
+    assert compact["waiting"] == ts_string_list(src, "COMPACT_WAITING")
+    assert compact["tasksChangedKeys"] == sorted(ts_string_list(src, "TASKS_CHANGED_KEYS") + ["strings"])
+    assert "COMPACT_TASKS_CHANGED_KEYS = [...TASKS_CHANGED_KEYS, 'strings']" in src
+    assert compact["snapshotKeys"] == sorted(ts_string_list(src, "SNAPSHOT_KEYS") + ["strings"])
+    assert "COMPACT_SNAPSHOT_KEYS = [...SNAPSHOT_KEYS, 'strings']" in src
+    ts_keys = re.search(r"export function describeProtocol\(\) \{\s*return \{(.*?)\n  \};", src, re.S).group(1)
+    assert sorted(d) == sorted(re.findall(r"^    (\w+):", ts_keys, re.M))
 
 
 def test_describe_from_the_command_the_vitest_test_runs():
@@ -66,7 +77,8 @@ def test_describe_from_the_command_the_vitest_test_runs():
 
 def test_every_runtime_module_declares_all():
     import importlib
-    for name in ("_cli", "_launch", "_tracker", "_snapshot", "_jsonrpc", "_server", "_protocol"):
+    for name in ("_cli", "_launch", "_tracker", "_snapshot", "_jsonrpc", "_server", "_protocol", "_compact",
+                 "_wire", "_slices"):
         mod = importlib.import_module("asyncio_lens." + name)
         assert isinstance(mod.__all__, list), name
         for sym in mod.__all__:
