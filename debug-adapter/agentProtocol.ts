@@ -247,13 +247,16 @@ export const TASKS_CHANGED_KEYS = ['seq', 'time', 'reset', 'tasks', 'finished'] 
 
 // ── Compact form (`compact: true` on `tasks/subscribe` and `tasks/snapshot`) ─────────────
 // Repeated strings (file paths, qualnames, states, wait kinds) go once into a string table
-// and are sent as indices; a task is an array of its fields in `COMPACT_TASK_FIELDS` order.
-// `compactTasks.ts` decodes it back into `TaskInfo`. The table of a subscription grows from
-// one `tasks/changed` to the next (`strings` holds the new entries) and starts empty again at
-// every `reset: true`; a snapshot carries its own whole table.
+// and are sent as indices, await chains once into a chain table; a task is an array of its
+// fields in `COMPACT_TASK_FIELDS` order. `compactTasks.ts` decodes it back into `TaskInfo`.
+// The tables of a subscription grow from one `tasks/changed` to the next (`strings` and
+// `chains` hold the new entries) and start empty again at every `reset: true`; a snapshot
+// carries its own whole tables.
 
 /** Index into the string table. */
 export type StringRef = number;
+/** Index into the chain table. */
+export type ChainRef = number;
 /** `SourceLocation` as `[file, line]`. */
 export type CompactSite = [file: StringRef, line: number];
 /** `ChainFrame` as `[name, file, line]`. */
@@ -273,7 +276,7 @@ export const COMPACT_WAITING = ['kind', 'detail', 'tasks'] as const satisfies re
 
 export type CompactTask = [
   id: number, name: string, state: StringRef, parent: number | null, group: number | null, coro: StringRef,
-  created_at: CompactSite | null, chain: CompactFrame[], waiting_on: CompactWaiting | null, awaited_by: number[],
+  created_at: CompactSite | null, chain: ChainRef, waiting_on: CompactWaiting | null, awaited_by: number[],
   cancel: CancelInfo | null, exception: string | null, steps: number, busy_ms: number, created: number | null,
   first_run: number | null, finished: number | null, shielded: boolean,
 ];
@@ -281,19 +284,22 @@ export type CompactTask = [
 export interface CompactTasksChangedParams extends Omit<TasksChangedParams, 'tasks' | 'finished'> {
   /** Strings added to the subscription's table, in index order. */
   strings: string[];
+  /** Chains added to the subscription's chain table, in index order. */
+  chains: CompactFrame[][];
   tasks: CompactTask[];
   finished: CompactTask[];
 }
 
 export interface CompactSnapshot extends Omit<Snapshot, 'tasks' | 'history'> {
-  /** The whole string table of this snapshot. */
+  /** The whole string and chain tables of this snapshot. */
   strings: string[];
+  chains: CompactFrame[][];
   tasks: CompactTask[];
   history: CompactTask[];
 }
 
-export const COMPACT_TASKS_CHANGED_KEYS = [...TASKS_CHANGED_KEYS, 'strings'] as const satisfies readonly (keyof CompactTasksChangedParams)[];
-export const COMPACT_SNAPSHOT_KEYS = [...SNAPSHOT_KEYS, 'strings'] as const satisfies readonly (keyof CompactSnapshot)[];
+export const COMPACT_TASKS_CHANGED_KEYS = [...TASKS_CHANGED_KEYS, 'strings', 'chains'] as const satisfies readonly (keyof CompactTasksChangedParams)[];
+export const COMPACT_SNAPSHOT_KEYS = [...SNAPSHOT_KEYS, 'strings', 'chains'] as const satisfies readonly (keyof CompactSnapshot)[];
 
 // ── Debugger engine ────────────────────────────────────────────────────────────────────
 // Ids: `threadId` is a small integer the runtime assigns to each Python thread (1 = the main

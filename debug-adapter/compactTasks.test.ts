@@ -50,6 +50,7 @@ describe('compact task form', () => {
     const [first, second] = fixture.changes;
     expect(second.compact.reset).toBe(false);
     expect(second.compact.strings.length).toBeLessThan(first.compact.strings.length);
+    expect(second.compact.chains.length).toBeLessThan(first.compact.chains.length);
   });
 
   it('a reset starts the table again; a reference past the table is an error, not a wrong name', () => {

@@ -27,10 +27,27 @@ export function isCompactSnapshot(snapshot: Snapshot | CompactSnapshot): snapsho
   return Array.isArray((snapshot as CompactSnapshot).strings);
 }
 
+/** A string table and the chain table decoded with it (decoded chains are shared by the tasks). */
+interface Tables {
+  strings: string[];
+  chains: ChainFrame[][];
+}
+
 function lookup(strings: readonly string[], ref: number): string {
   const text = strings[ref];
   if (text === undefined) throw new Error(`compact tasks: string ${ref} is not in the table (${strings.length} entries)`);
   return text;
+}
+
+function chainOf(tables: Tables, ref: number): ChainFrame[] {
+  const chain = tables.chains[ref];
+  if (chain === undefined) throw new Error(`compact tasks: chain ${ref} is not in the table (${tables.chains.length} entries)`);
+  return chain;
+}
+
+function addTables(tables: Tables, strings: readonly string[], chains: readonly CompactFrame[][]): void {
+  for (const text of strings) tables.strings.push(text);
+  for (const chain of chains) tables.chains.push(chain.map((f) => frame(tables.strings, f)));
 }
 
 function site(strings: readonly string[], row: CompactSite | null): SourceLocation | null {
@@ -48,7 +65,8 @@ function waiting(strings: readonly string[], row: CompactWaiting | null): Waitin
 }
 
 /** One compact task array as a `TaskInfo`, its keys in `TASK_KEYS` order. */
-export function decodeTask(strings: readonly string[], row: CompactTask): TaskInfo {
+function decodeTask(tables: Tables, row: CompactTask): TaskInfo {
+  const strings = tables.strings;
   return {
     id: row[0],
     name: row[1],
@@ -57,7 +75,7 @@ export function decodeTask(strings: readonly string[], row: CompactTask): TaskIn
     group: row[4],
     coro: lookup(strings, row[5]),
     created_at: site(strings, row[6]),
-    chain: row[7].map((f) => frame(strings, f)),
+    chain: chainOf(tables, row[7]),
     waiting_on: waiting(strings, row[8]),
     awaited_by: row[9],
     cancel: row[10],
@@ -74,27 +92,29 @@ export function decodeTask(strings: readonly string[], row: CompactTask): TaskIn
 /** A compact snapshot (its own whole table) as a `Snapshot`. */
 export function decodeSnapshot(snapshot: Snapshot | CompactSnapshot): Snapshot {
   if (!isCompactSnapshot(snapshot)) return snapshot;
-  const { strings, tasks, history, ...rest } = snapshot;
+  const { strings, chains, tasks, history, ...rest } = snapshot;
+  const tables: Tables = { strings: [], chains: [] };
+  addTables(tables, strings, chains);
   return {
     ...rest,
-    tasks: tasks.map((t) => decodeTask(strings, t)),
-    history: history.map((t) => decodeTask(strings, t)),
+    tasks: tasks.map((t) => decodeTask(tables, t)),
+    history: history.map((t) => decodeTask(tables, t)),
   };
 }
 
-/** Keeps a subscription's string table from one `tasks/changed` to the next. */
+/** Keeps a subscription's string and chain tables from one `tasks/changed` to the next. */
 export class CompactChangeDecoder {
-  private strings: string[] = [];
+  private tables: Tables = { strings: [], chains: [] };
 
   decode(params: TasksChangedParams | CompactTasksChangedParams): TasksChangedParams {
     if (!isCompactChange(params)) return params;
-    if (params.reset) this.strings = [];
-    for (const text of params.strings) this.strings.push(text);
-    const { strings: _added, tasks, finished, ...rest } = params;
+    if (params.reset) this.tables = { strings: [], chains: [] };
+    const { strings, chains, tasks, finished, ...rest } = params;
+    addTables(this.tables, strings, chains);
     return {
       ...rest,
-      tasks: tasks.map((t) => decodeTask(this.strings, t)),
-      finished: finished.map((t) => decodeTask(this.strings, t)),
+      tasks: tasks.map((t) => decodeTask(this.tables, t)),
+      finished: finished.map((t) => decodeTask(this.tables, t)),
     };
   }
 }

@@ -9,21 +9,23 @@ in every chain frame; 10 000 of them take 100+ ms to encode. In the compact form
   ``strings``: the entries added to the subscription's table since the previous
   notification (the table starts empty at every ``reset: true``); a snapshot carries its
   own whole table.
+* await chains go once into a chain table the same way (``chains``: the new ones), each
+  a list of frames ``[name, file, line]``; tasks suspended at the same places share one.
 * a task is an array in the order of ``TASK_KEYS`` (``COMPACT_TASK_FIELDS``), with
-  ``state`` and ``coro`` as string indices, ``created_at`` as ``[file, line]``, chain
-  frames as ``[name, file, line]`` and ``waiting_on`` as ``[kind, detail, tasks]`` plus,
-  only when present, an object with its other keys (``deadline``, ``holder``,
-  ``thread``, ``stack``) as they are in the full form. Names, details, exceptions and
-  ``cancel`` stay as they are (they seldom repeat).
+  ``state`` and ``coro`` as string indices, ``created_at`` as ``[file, line]``, ``chain``
+  as a chain index and ``waiting_on`` as ``[kind, detail, tasks]`` plus, only when
+  present, an object with its other keys (``deadline``, ``holder``, ``thread``,
+  ``stack``) as they are in the full form. Names, details, exceptions and ``cancel``
+  stay as they are (they seldom repeat).
 
-Chains and sites are shared objects in the collector (``_snapshot``), so their compact
-arrays are made once per object and reused (cached by identity, the object kept alive
-by the cache so that its id stays its own).
+Chains and sites are shared objects in the collector (``_snapshot``), so they are looked
+up by identity (the object kept alive by the cache so that its id stays its own), and by
+content when a new object has the same frames.
 """
 
 __all__ = ["CompactEncoder", "STRING_TABLE_LIMIT"]
 
-#: A subscription's table past this many strings is started again (with a reset).
+#: A subscription's tables past this many strings or chains are started again (with a reset).
 STRING_TABLE_LIMIT = 100000
 
 _CACHE_LIMIT = 20000
@@ -32,20 +34,29 @@ _CACHE_LIMIT = 20000
 class CompactEncoder:
     """Turns infos into compact rows, with one growing string table."""
 
-    __slots__ = ("_index", "_new", "_chains", "_sites")
+    __slots__ = ("_index", "_new", "_chains", "_chain_index", "_new_chains", "_sites")
 
     def __init__(self):
         self._index = {}
         self._new = []
-        self._chains = {}  # id(chain list) -> (chain, compact frames)
+        self._chains = {}  # id(chain list) -> (chain, chain index)
+        self._chain_index = {}  # compact frames as a tuple of tuples -> chain index
+        self._new_chains = []
         self._sites = {}  # id(site dict) -> (site, [file, line])
 
     def __len__(self):
-        return len(self._index)
+        """Size of the larger table."""
+        return max(len(self._index), len(self._chain_index))
 
     def take_strings(self):
         """The strings added since the last call, in index order."""
         new, self._new = self._new, []
+        return new
+
+    def take_chains(self):
+        """The chains added since the last call, in index order (call after take_strings:
+        their frames refer to strings)."""
+        new, self._new_chains = self._new_chains, []
         return new
 
     def ref(self, text):
@@ -68,17 +79,19 @@ class CompactEncoder:
         return row
 
     def _chain(self, chain):
-        if not chain:
-            return []
         hit = self._chains.get(id(chain))
         if hit is not None and hit[0] is chain:
             return hit[1]
         ref = self.ref
-        rows = [[ref(f["name"]), ref(f["file"]), f["line"]] for f in chain]
+        frames = tuple([(ref(f["name"]), ref(f["file"]), f["line"]) for f in chain])
+        index = self._chain_index.get(frames)
+        if index is None:
+            index = self._chain_index[frames] = len(self._chain_index)
+            self._new_chains.append(frames)
         if len(self._chains) > _CACHE_LIMIT:
             self._chains.clear()
-        self._chains[id(chain)] = (chain, rows)
-        return rows
+        self._chains[id(chain)] = (chain, index)
+        return index
 
     def _waiting(self, waiting):
         if waiting is None:

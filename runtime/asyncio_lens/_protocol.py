@@ -114,16 +114,17 @@ TASKS_CHANGED_KEYS = ("seq", "time", "reset", "tasks", "finished")
 # The compact form (``tasks/subscribe`` / ``tasks/snapshot`` with ``compact: true``; see
 # ``_compact``): a task is an array of its fields in this order; the fields of
 # COMPACT_STRING_FIELDS are indices into the string table; ``created_at`` is a
-# COMPACT_SITE array, chain frames COMPACT_FRAME arrays (``name`` and ``file`` indices),
-# ``waiting_on`` a COMPACT_WAITING array (``kind`` an index) plus, when it has other keys,
-# an object with them.
+# COMPACT_SITE array, ``chain`` an index into the chain table (whose entries are lists
+# of COMPACT_FRAME arrays, ``name`` and ``file`` string indices), ``waiting_on`` a
+# COMPACT_WAITING array (``kind`` an index) plus, when it has other keys, an object with
+# them.
 COMPACT_TASK_FIELDS = TASK_KEYS
 COMPACT_STRING_FIELDS = ("state", "coro")
 COMPACT_FRAME = ("name", "file", "line")
 COMPACT_SITE = ("file", "line")
 COMPACT_WAITING = ("kind", "detail", "tasks")
-COMPACT_TASKS_CHANGED_KEYS = TASKS_CHANGED_KEYS + ("strings",)
-COMPACT_SNAPSHOT_KEYS = SNAPSHOT_KEYS + ("strings",)
+COMPACT_TASKS_CHANGED_KEYS = TASKS_CHANGED_KEYS + ("strings", "chains")
+COMPACT_SNAPSHOT_KEYS = SNAPSHOT_KEYS + ("strings", "chains")
 
 
 def _js_sorted(values):

@@ -41,8 +41,8 @@ def encode_changed(seq, time_, reset, tasks, finished, encoder=None, slicer=NO_S
     tasks = encoder.rows(tasks, slicer.tick)
     finished = encoder.rows(finished, slicer.tick)
     return Encoded({"seq": seq, "time": time_, "reset": reset, "strings": encoder.take_strings(),
-                    "tasks": tasks, "finished": finished},
-                   ("strings", "tasks", "finished"), slicer, _COMPACT_PER_PAUSE).text()
+                    "chains": encoder.take_chains(), "tasks": tasks, "finished": finished},
+                   ("strings", "chains", "tasks", "finished"), slicer, _COMPACT_PER_PAUSE).text()
 
 
 def encode_snapshot(snap, compact=False, slicer=NO_SLICES):
@@ -54,4 +54,5 @@ def encode_snapshot(snap, compact=False, slicer=NO_SLICES):
     snap["tasks"] = encoder.rows(snap["tasks"], slicer.tick)
     snap["history"] = encoder.rows(snap["history"], slicer.tick)
     snap["strings"] = encoder.take_strings()
-    return Encoded(snap, ("tasks", "history", "strings"), slicer, _COMPACT_PER_PAUSE)
+    snap["chains"] = encoder.take_chains()
+    return Encoded(snap, ("tasks", "history", "strings", "chains"), slicer, _COMPACT_PER_PAUSE)

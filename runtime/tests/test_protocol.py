@@ -56,10 +56,10 @@ def test_describe_matches_the_typescript_definition():
     assert compact["frame"] == ts_string_list(src, "COMPACT_FRAME")
     assert compact["site"] == ts_string_list(src, "COMPACT_SITE")
     assert compact["waiting"] == ts_string_list(src, "COMPACT_WAITING")
-    assert compact["tasksChangedKeys"] == sorted(ts_string_list(src, "TASKS_CHANGED_KEYS") + ["strings"])
-    assert "COMPACT_TASKS_CHANGED_KEYS = [...TASKS_CHANGED_KEYS, 'strings']" in src
-    assert compact["snapshotKeys"] == sorted(ts_string_list(src, "SNAPSHOT_KEYS") + ["strings"])
-    assert "COMPACT_SNAPSHOT_KEYS = [...SNAPSHOT_KEYS, 'strings']" in src
+    assert compact["tasksChangedKeys"] == sorted(ts_string_list(src, "TASKS_CHANGED_KEYS") + ["strings", "chains"])
+    assert "COMPACT_TASKS_CHANGED_KEYS = [...TASKS_CHANGED_KEYS, 'strings', 'chains']" in src
+    assert compact["snapshotKeys"] == sorted(ts_string_list(src, "SNAPSHOT_KEYS") + ["strings", "chains"])
+    assert "COMPACT_SNAPSHOT_KEYS = [...SNAPSHOT_KEYS, 'strings', 'chains']" in src
     ts_keys = re.search(r"export function describeProtocol\(\) \{\s*return \{(.*?)\n  \};", src, re.S).group(1)
     assert sorted(d) == sorted(re.findall(r"^    (\w+):", ts_keys, re.M))
 

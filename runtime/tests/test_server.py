@@ -141,13 +141,13 @@ def test_full_session_with_task_tree(adapter):
         assert t["chain"] == [] and t["waiting_on"] is None
 
 
-def _expand(strings, row):
+def _expand(strings, chains, row):
     """A compact task array back into a dict (the adapter's decoder, in brief)."""
     t = dict(zip(COMPACT_TASK_FIELDS, row))
     t["state"], t["coro"] = strings[t["state"]], strings[t["coro"]]
     if t["created_at"] is not None:
         t["created_at"] = dict(zip(COMPACT_SITE, (strings[t["created_at"][0]], t["created_at"][1])))
-    t["chain"] = [dict(zip(COMPACT_FRAME, (strings[n], strings[f], ln))) for n, f, ln in t["chain"]]
+    t["chain"] = [dict(zip(COMPACT_FRAME, (strings[n], strings[f], ln))) for n, f, ln in chains[t["chain"]]]
     w = t["waiting_on"]
     if w is not None:
         t["waiting_on"] = dict(zip(COMPACT_WAITING, (strings[w[0]], w[1], w[2])), **(w[3] if len(w) > 3 else {}))
@@ -161,9 +161,9 @@ def test_compact_subscription_and_snapshot(adapter):
     assert adapter.request("tasks/subscribe", {"intervalMs": 50, "compact": True})["result"] == {}
     first = adapter.wait_notification(lambda m: m["method"] == "tasks/changed")["params"]
     assert sorted(first) == sorted(COMPACT_TASKS_CHANGED_KEYS)
-    assert first["reset"] is True and first["tasks"] == [] and first["strings"] == []
+    assert first["reset"] is True and first["tasks"] == [] and first["strings"] == [] and first["chains"] == []
     assert adapter.request("program/start", {})["result"] == {}
-    strings, view = [], TaskView()
+    strings, chains, view = [], [], TaskView()
 
     def complete(msg):
         if msg["method"] != "tasks/changed":
@@ -171,9 +171,11 @@ def test_compact_subscription_and_snapshot(adapter):
         params = msg["params"]
         assert params["reset"] is False
         strings.extend(params["strings"])
+        chains.extend(params["chains"])
         assert len(set(strings)) == len(strings)  # each string sent once
-        view.apply(dict(params, tasks=[_expand(strings, r) for r in params["tasks"]],
-                        finished=[_expand(strings, r) for r in params["finished"]]))
+        assert len(set(map(repr, chains))) == len(chains)  # each chain sent once
+        view.apply(dict(params, tasks=[_expand(strings, chains, r) for r in params["tasks"]],
+                        finished=[_expand(strings, chains, r) for r in params["finished"]]))
         return all(view.by_name(n) is not None and view.by_name(n)["waiting_on"] is not None
                    for n in ("sleeper", "consumer", "worker-1"))
 
@@ -181,7 +183,7 @@ def test_compact_subscription_and_snapshot(adapter):
     full = adapter.request("tasks/snapshot")["result"]
     compact = adapter.request("tasks/snapshot", {"compact": True})["result"]
     assert sorted(compact) == sorted(COMPACT_SNAPSHOT_KEYS)
-    expanded = {t["name"]: t for t in (_expand(compact["strings"], r) for r in compact["tasks"])}
+    expanded = {t["name"]: t for t in (_expand(compact["strings"], compact["chains"], r) for r in compact["tasks"])}
     stable = ("id", "state", "parent", "group", "coro", "created_at", "chain", "awaited_by")
     for t in full["tasks"]:
         assert {k: expanded[t["name"]][k] for k in stable} == {k: t[k] for k in stable}, t["name"]
