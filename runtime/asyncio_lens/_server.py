@@ -471,8 +471,8 @@ class Server:
             result, then = result.result, result.then
         if is_request:
             if isinstance(result, Encoded):
-                self.conn.send_frame(_jsonrpc.frame_body(
-                    '{"jsonrpc":"2.0","id":%s,"result":%s}' % (_jsonrpc.dumps(msg_id), result.text())))
+                self.conn.send_frame(_jsonrpc.frame_body(result.text(
+                    '{"jsonrpc":"2.0","id":%s,"result":' % _jsonrpc.dumps(msg_id), "}")))
             else:
                 self.conn.send(_jsonrpc.response(msg_id, result))
         if then is not None:
@@ -537,6 +537,6 @@ class Server:
             self._seq += 1
             if encoder is not None and reset:  # the adapter starts its table again too
                 encoder = self._compact = CompactEncoder()
-            params = encode_changed(self._seq, time.time(), reset, tasks, done, encoder, slicer)
-            self.conn.send_frame(_jsonrpc.frame_body(
-                '{"jsonrpc":"2.0","method":%s,"params":%s}' % (_jsonrpc.dumps(TASKS_CHANGED), params)))
+            self.conn.send_frame(_jsonrpc.frame_body(encode_changed(
+                self._seq, time.time(), reset, tasks, done, encoder, slicer,
+                '{"jsonrpc":"2.0","method":%s,"params":' % _jsonrpc.dumps(TASKS_CHANGED), "}")))

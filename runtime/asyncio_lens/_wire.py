@@ -20,29 +20,36 @@ class Encoded:
         self.slicer = slicer
         self.items_per_pause = items_per_pause
 
-    def text(self):
+    def text(self, prefix="", suffix=""):
+        """The JSON text, between *prefix* and *suffix* (joined once: no copy of a big text)."""
         slicer = self.slicer
-        parts = []
-        for key, value in self.obj.items():
+        parts = [prefix, "{"]
+        for n, (key, value) in enumerate(self.obj.items()):
+            if n:
+                parts.append(",")
+            parts.append(_jsonrpc.dumps(key))
+            parts.append(":")
             if key in self.list_keys:
-                value_text = _jsonrpc.dumps_list(value, pause_every=self.items_per_pause, pause=slicer.tick)
+                _jsonrpc.dumps_list_into(parts, value, self.items_per_pause, slicer.tick)
             else:
-                value_text = _jsonrpc.dumps(value)
-            parts.append("%s:%s" % (_jsonrpc.dumps(key), value_text))
-        return "{" + ",".join(parts) + "}"
+                parts.append(_jsonrpc.dumps(value))
+        parts.append("}")
+        parts.append(suffix)
+        return "".join(parts)
 
 
-def encode_changed(seq, time_, reset, tasks, finished, encoder=None, slicer=NO_SLICES):
-    """``tasks/changed`` params as JSON text; compact with the subscription's *encoder*
-    (a :class:`CompactEncoder`, started again by the caller at a reset)."""
+def encode_changed(seq, time_, reset, tasks, finished, encoder=None, slicer=NO_SLICES, prefix="", suffix=""):
+    """``tasks/changed`` params as JSON text (between *prefix* and *suffix*); compact with
+    the subscription's *encoder* (a :class:`CompactEncoder`, started again by the caller
+    at a reset)."""
     if encoder is None:
         return Encoded({"seq": seq, "time": time_, "reset": reset, "tasks": tasks, "finished": finished},
-                       ("tasks", "finished"), slicer).text()
+                       ("tasks", "finished"), slicer).text(prefix, suffix)
     tasks = encoder.rows(tasks, slicer.tick)
     finished = encoder.rows(finished, slicer.tick)
     return Encoded({"seq": seq, "time": time_, "reset": reset, "strings": encoder.take_strings(),
                     "chains": encoder.take_chains(), "tasks": tasks, "finished": finished},
-                   ("strings", "chains", "tasks", "finished"), slicer, _COMPACT_PER_PAUSE).text()
+                   ("strings", "chains", "tasks", "finished"), slicer, _COMPACT_PER_PAUSE).text(prefix, suffix)
 
 
 def encode_snapshot(snap, compact=False, slicer=NO_SLICES):

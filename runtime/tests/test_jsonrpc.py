@@ -103,3 +103,12 @@ def test_connection_over_a_socket_pair():
     finally:
         a.close()
         b.close()
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 33])
+def test_dumps_list_in_pieces_is_the_same_text_as_one_dumps(n):
+    items = [{"id": i, "chain": [i, "\u00e9"], "none": None} for i in range(n)]
+    pauses = []
+    text = _jsonrpc.dumps_list(items, pause_every=8, pause=lambda: pauses.append(1))
+    assert text == _jsonrpc.dumps(items)
+    assert len(pauses) == max(0, (n - 1) // 8)
