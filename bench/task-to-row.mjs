@@ -18,7 +18,7 @@ if (r.status !== 0 || !fs.existsSync(figures)) {
   process.exit(1);
 }
 for (const f of JSON.parse(fs.readFileSync(figures, "utf8"))) if (process.env.LENS_RAW) console.log(f.tasks, JSON.stringify(f.samples.map((s) => [Math.round(s.toModel), Math.round(s.toRow)])));
-const stat = (xs) => { const s = [...xs].sort((a, b) => a - b); return { median: s[s.length >> 1], worst: s[s.length - 1] }; };
+const stat = (xs) => { const s = [...xs].sort((a, b) => a - b).map(Math.round); return { median: s[s.length >> 1], worst: s[s.length - 1] }; };
 console.log('live tasks | probes | created → model: median / worst | created → row visible: median / worst');
 for (const { tasks, samples } of JSON.parse(fs.readFileSync(figures, 'utf8'))) {
   const m = stat(samples.map((s) => s.toModel));
