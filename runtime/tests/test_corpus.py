@@ -7,7 +7,6 @@ are compared through the output.
 """
 
 import os
-import sys
 
 import pytest
 
@@ -18,12 +17,7 @@ PROGRAM_NAMES = sorted(f for f in os.listdir(CORPUS) if f.endswith(".py"))
 
 
 @pytest.mark.parametrize("name", PROGRAM_NAMES)
-def test_same_behaviour_with_the_full_agent(name, tmp_path, request):
-    if name == "pending_destroyed.py" and sys.version_info < (3, 11):
-        # Known: on 3.10 a snapshot taken while the loop runs changes which object of a
-        # garbage cycle is finalized first, so asyncio's "Task was destroyed but it is
-        # pending!" shows the coroutine "running at" its line instead of "done".
-        request.applymarker(pytest.mark.xfail(reason="3.10: finalization order within a cycle", strict=False))
+def test_same_behaviour_with_the_full_agent(name, tmp_path):
     plain = run_plain([name], cwd=CORPUS)
     out = tmp_path / "snap.txt"
     lens = run_lens(["--snapshot-on-exit", "--snapshot-at", "0.005", "--output", str(out), "--blocked-ms", "50",
