@@ -12,11 +12,11 @@ describe('shellCommand', () => {
   });
 
   it('leaves plain words alone', () => {
-    expect(shellCommand('posix', ['/usr/bin/python3', '/home/me/app/main.py'])).toBe('/usr/bin/python3 /home/me/app/main.py');
+    expect(shellCommand('posix', ['venv/bin/python3', 'app/main.py'])).toBe('venv/bin/python3 app/main.py');
   });
 
   it('quotes spaces, quotes and shell characters for POSIX shells', () => {
-    expect(shellCommand('posix', ['python3', "/tmp/it's my $HOME/a b.py"])).toBe(`python3 '/tmp/it'\\''s my $HOME/a b.py'`);
+    expect(shellCommand('posix', ['python3', "scratch/it's my $HOME/a b.py"])).toBe(`python3 'scratch/it'\\''s my $HOME/a b.py'`);
     expect(shellCommand('posix', ['python3', ''])).toBe("python3 ''");
   });
 

@@ -22,6 +22,7 @@ __all__ = [
     "is_user_file",
     "canonical_path",
     "code_lines",
+    "walk_codes",
     "executable_lines",
     "frame_name",
     "is_yield_return",
@@ -124,7 +125,8 @@ def code_lines(code):
     return lines
 
 
-def _walk_codes(code):
+def walk_codes(code):
+    """*code* and every code object nested in its constants."""
     stack = [code]
     while stack:
         c = stack.pop()
@@ -143,7 +145,7 @@ def executable_lines(path):
         source = f.read()
     code = compile(source, path, "exec", dont_inherit=True)
     lines = set()
-    for c in _walk_codes(code):
+    for c in walk_codes(code):
         lines |= code_lines(c)
     return sorted(lines)
 

@@ -35,7 +35,7 @@ import threading
 import types
 import weakref
 
-from ._codeinfo import code_lines, is_runtime_file
+from ._codeinfo import code_lines, is_runtime_file, walk_codes
 
 __all__ = ["Instrumenter"]
 
@@ -65,14 +65,6 @@ def _paths(root):
                 seen[key] = n + 1
                 stack.append((path + (key + (n,),), k))
     return out
-
-
-def _tree(code):
-    stack = [code]
-    while stack:
-        c = stack.pop()
-        yield c
-        stack.extend(k for k in c.co_consts if type(k) is _CODE)
 
 
 def _hook_targets(tree, lines):
@@ -368,7 +360,7 @@ class Instrumenter:
                         funcs.append(obj)
             old = {}  # every code object of these files that a frame may run
             for func in funcs:
-                for c in _tree(func.__code__):
+                for c in walk_codes(func.__code__):
                     old[id(c)] = c
             for info in self._copies.values():
                 old[id(info[0])] = info[0]

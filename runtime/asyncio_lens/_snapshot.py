@@ -66,27 +66,7 @@ def _unwrap(obj):
 
 def walk_chain(coro):
     """List of (coroutine-like object, frame) from *coro* inward, to the leaf."""
-    out = []
-    obj = coro
-    while obj is not None and len(out) < _CHAIN_WALK_LIMIT:
-        t = type(obj)
-        if t is _CoroutineType:
-            frame = obj.cr_frame
-            nxt = obj.cr_await
-        elif t is _AsyncGenType:
-            frame = obj.ag_frame
-            nxt = obj.ag_await
-        elif t is _GeneratorType:
-            frame = obj.gi_frame
-            nxt = obj.gi_yieldfrom
-        else:
-            obj = _unwrap(obj)  # a leaf (a FutureIter, None, ...) gives None
-            continue
-        if frame is None:
-            break  # finished
-        out.append((obj, frame))
-        obj = nxt
-    return out
+    return _walk(coro)[0]
 
 
 # Chain entries are shared between tasks suspended at the same place, and so are their
