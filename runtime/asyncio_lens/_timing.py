@@ -3,12 +3,12 @@
 Every step of a C ``asyncio.Task`` is a loop callback: ``TaskStepMethWrapper`` (the
 first step, a cancel) or the bound builtin ``task_wakeup`` (a future it waited on is
 done; told from other builtin methods by its name). Both carry the task as ``__self__``, and a task finishes only inside a step (or
-in an eager first step, which ``_tracker`` handles). The hook replaces
+in an eager first step, which ``_factories`` handles). The hook replaces
 ``asyncio.events.Handle._run`` (which ``TimerHandle`` inherits) by a version that, for
 those two callbacks only, runs the original ``_run`` and then:
 
 * in ``"ends"`` mode (a consumer is attached: :func:`hook_ends`), calls
-  ``_tracker.record_end`` if the step finished the task. This replaces a finalizer per
+  ``_lenstask.record_end`` if the step finished the task. This replaces a finalizer per
   task (a Python ``__del__`` cost more than the whole hook);
 * in ``"timing"`` mode (a consumer reads tasks: :func:`install`), also adds to the
   task's ``_lens_steps``/``_lens_busy``/``_lens_first``/``_lens_last``.
@@ -24,7 +24,7 @@ import asyncio
 import time
 from asyncio import events as _events
 
-from . import _tracker
+from . import _factories, _lenstask
 
 __all__ = ["install", "uninstall", "installed", "hook_ends"]
 
@@ -68,7 +68,7 @@ def _step_callbacks():
 
 
 def _make_ends_run(orig, kinds):
-    record_end = _tracker.record_end
+    record_end = _lenstask.record_end
     first_type, first_name, wakeup_type, wakeup_name = kinds
 
     def _run(self):
@@ -98,7 +98,7 @@ def _make_ends_run(orig, kinds):
 
 
 def _make_timing_run(orig, kinds):
-    record_end = _tracker.record_end
+    record_end = _lenstask.record_end
     clock = time.perf_counter
     first_type, first_name, wakeup_type, wakeup_name = kinds
 
@@ -151,8 +151,8 @@ def _apply():
             return
     if _orig_run is not None:
         _events.Handle._run = _orig_run
-    _tracker._timing_on = False
-    _tracker.set_ends_hooked(False)
+    _factories._timing_on = False
+    _lenstask.set_ends_hooked(False)
     _mode = None
     if mode is None:
         _orig_run = None
@@ -165,8 +165,8 @@ def _apply():
     _events.Handle._run = run
     _orig_run = orig
     _mode = mode
-    _tracker._timing_on = mode == "timing"
-    _tracker.set_ends_hooked(True)
+    _factories._timing_on = mode == "timing"
+    _lenstask.set_ends_hooked(True)
 
 
 def install():
@@ -184,7 +184,7 @@ def uninstall():
 
 
 def hook_ends(on):
-    """Record task ends from the hook (``_tracker`` turns this on while it records)."""
+    """Record task ends from the hook (the ``Tracker`` turns this on while it records)."""
     global _want_ends
     _want_ends = bool(on)
     _apply()
