@@ -56,8 +56,9 @@ def awaited_by(infos, native=None):
     return out
 
 
-def _edges(infos):
-    live = {info["id"] for info in infos}
+def _edges(infos, live):
+    if live is None:
+        live = {info["id"] for info in infos}
     edges = {}
     for info in infos:
         waiting = info["waiting_on"]
@@ -69,13 +70,15 @@ def _edges(infos):
     return edges
 
 
-def find_cycles(infos, limit=100):
+def find_cycles(infos, limit=100, live=None):
     """Await cycles among the live tasks, each a list of ids in edge order.
 
     Each strongly connected component with more than one task (or a task waiting for a
-    lock it holds itself) gives one cycle, starting at its smallest id.
+    lock it holds itself) gives one cycle, starting at its smallest id. *live*: the ids
+    of every live task (anything with ``in``), when *infos* are only those that wait
+    for other tasks; by default the ids of *infos*.
     """
-    edges = _edges(infos)
+    edges = _edges(infos, live)
     if not edges:
         return []
     index = {}

@@ -16,6 +16,7 @@ compared by deadline, not by the "N s left" text, so a countdown alone is no cha
 import asyncio
 import collections
 import gc
+import operator
 import os
 import sys
 import threading
@@ -57,7 +58,7 @@ def _suspended(obj, frame):
 
 def _unwrap(obj):
     """The coroutine/generator behind a wrapper that has no public attribute for it."""
-    if type(obj).__name__ in ("coroutine_wrapper", "async_generator_asend", "async_generator_athrow"):
+    if type(obj).__name__ in _WRAPPERS:
         for ref in gc.get_referents(obj):
             if type(ref) in (_CoroutineType, _AsyncGenType, _GeneratorType):
                 return ref
@@ -123,8 +124,9 @@ def _chain_json(links):
 # Per-chain facts, shared by every task suspended at the same places: its chain and key,
 # whether it is inside a TaskGroup's exit, the wait frame (``_waits.wait_frame``) and, for
 # waits fully described by their kind, the waiting dict and its key. Keyed by the flat
-# tuple (qualname, id(code), lasti) of each frame (``_walk``); the value keeps the code
-# objects, so that those ids stay theirs while the entry is cached.
+# tuple (qualname, id(code), lasti) of each frame (``_walk``, ``_chain_key``): a code
+# object's own hash is computed from its contents on every call (0.7 us a lookup). The
+# value keeps the code objects, so that those ids stay theirs while the entry is cached.
 _chain_facts = {}
 _CHAIN_FACTS_LIMIT = 10000
 
@@ -157,6 +159,41 @@ def _walk(coro):
         add(frame.f_lasti)
         obj = nxt
     return links, tuple(key)
+
+
+# Types that end a chain (at the bottom a coroutine awaits a future's iterator or a
+# future): learnt as walks meet them. Generators, async generators and wrappers
+# (``_unwrap``) need the general walk.
+_ENDS = {type(None)}
+_WRAPPERS = ("coroutine_wrapper", "async_generator_asend", "async_generator_athrow")
+
+
+def _ends_chain(t):
+    if t in (_GeneratorType, _AsyncGenType) or t.__name__ in _WRAPPERS:
+        return False
+    if len(_ENDS) < 100:
+        _ENDS.add(t)
+    return True
+
+
+def _chain_key(coro):
+    """The key :func:`_walk` gives for *coro*, or None when the chain is not coroutines
+    only (walk it then). It skips the links: half of ``_walk``'s cost, and a first
+    collection makes one per task."""
+    key = []
+    add = key.append
+    obj = coro
+    while type(obj) is _CoroutineType:
+        frame = obj.cr_frame
+        if frame is None:
+            return tuple(key)
+        add(obj.__qualname__)
+        add(id(frame.f_code))
+        add(frame.f_lasti)
+        obj = obj.cr_await
+    if type(obj) in _ENDS or _ends_chain(type(obj)):
+        return tuple(key)
+    return None
 
 
 def _facts(links, key):
@@ -212,15 +249,23 @@ def _registry():
 
 
 def _current_tasks(tasks):
+    """{loop: its running task} for the loops of *tasks*."""
+    try:
+        loops = set(map(_loop_of, tasks))
+    except Exception:  # noqa: BLE001 - an odd task without _loop: one at a time
+        loops = set()
+        for t in tasks:
+            loops.add(getattr(t, "_loop", None))
     current = {}
-    for t in tasks:
-        loop = t._loop
-        if loop not in current:
-            try:
-                current[loop] = _tasks.current_task(loop)
-            except Exception:  # noqa: BLE001
-                current[loop] = None
+    for loop in loops:
+        try:
+            current[loop] = _tasks.current_task(loop)
+        except Exception:  # noqa: BLE001
+            current[loop] = None
     return current
+
+
+_loop_of = operator.attrgetter("_loop")
 
 
 def _finished_figures(task):
@@ -248,23 +293,25 @@ def finished_info_from_task(task):
 
 def _static_info(task):
     """(id, parent, group, coro, created_at): what never changes in a task's info."""
-    return (
-        task_id(task),
-        getattr(task, "_lens_parent", None),
-        getattr(task, "_lens_group", None),
-        _tracker._coro_name(task._coro) or (getattr(task, "_lens_coro", None) or ""),
-        _tracker.resolve_site(_tracker.site_of(task)),
-    )
+    try:
+        tid = task._lens_id
+        parent = task._lens_parent
+        group = task._lens_group
+    except AttributeError:  # made outside our factory
+        tid = None
+    if tid is None:
+        tid = task_id(task)
+        parent = getattr(task, "_lens_parent", None)
+        group = getattr(task, "_lens_group", None)
+    coro = task._coro
+    name = getattr(coro, "__qualname__", None) if type(coro) is _CoroutineType else None
+    if type(name) is not str:
+        name = _tracker._coro_name(coro) or (getattr(task, "_lens_coro", None) or "")
+    return tid, parent, group, name, _tracker.resolve_site(_tracker.site_of(task))
 
 
 _NO_STAMP = (None, None)  # no cancel request, no asyncio.timeout
 _EPOCH_OFFSET = _tracker._EPOCH_OFFSET
-
-
-def _to_epoch_us(t):
-    """``_tracker.epoch`` for a live task's info, 6x cheaper than its round(x, 6) (0.5 us,
-    twice per task); may differ from it in the last microsecond."""
-    return int((t + _EPOCH_OFFSET) * 1e6 + 0.5) / 1e6
 
 
 def _cached_static(cached):
@@ -358,6 +405,9 @@ class Collector:
         # task id -> [None, weakref to the future waited on, name, info, base key,
         # dynamic, key, awaited_by key, reuse stamp] for the tasks live at the last collection.
         self._cache = {}
+        # ids of the cached entries that are awaited or shielded; every other cached
+        # entry has no awaited_by, is not shielded, and its key says so.
+        self._marked = set()
         self._walked = 0  # chains walked by the current collection
 
     def collect(self, yield_gil=True, slicer=None):
@@ -397,15 +447,18 @@ class Collector:
         all_tasks = _registry()
         current = _current_tasks(all_tasks)
         ctx = _waits.Context(current.keys())
+        timeouts = ctx.timeouts
         live = []
+        edged = []  # infos of the tasks that wait for other tasks
         finished = []
         finished_ids = set()
         old_cache, new_cache = self._cache, {}
-        names = {}
         native = {}  # 3.14+: asyncio's own awaited-by edges
+        plain_type = None  # the last task type seen without them
+        tick = slicer.tick
         for i, t in enumerate(all_tasks):
             if not i % _TICK_EVERY:
-                slicer.tick()
+                tick()
             try:
                 if t.done():
                     if getattr(t, "_lens_seen", 0) != FINISHED_REPORTED:
@@ -424,42 +477,63 @@ class Collector:
                         pass
                 tid = getattr(t, "_lens_id", None)
                 cached = old_cache.get(tid) if tid is not None else None
-                entry = self._live_entry(t, current.get(t._loop), cached, ctx)
+                if t is current.get(t._loop):
+                    entry = self._running_entry(t, cached)
+                else:
+                    entry = self._live_entry(t, cached, ctx, timeouts)
                 info = entry[3]
-                new_cache[info["id"]] = entry
-                names[info["id"]] = info["name"]
+                tid = info["id"]
+                new_cache[tid] = entry
                 live.append(entry)
-                edges = _graph.native_edges(t)
-                if edges is not None:
-                    native[info["id"]] = edges
+                waiting = info["waiting_on"]
+                if waiting is not None and waiting["tasks"]:
+                    edged.append(info)
+                tt = type(t)
+                if tt is not plain_type:
+                    edges = _graph.native_edges(t)
+                    if edges is None:
+                        plain_type = tt
+                    else:
+                        native[tid] = edges
             except Exception:  # noqa: BLE001 - a task mutating under us, or an odd subclass
                 self.tracker._fault("snapshot")
         del all_tasks
         self._cache = new_cache
         # Lock holders' names were unknown while classifying: fill them in now.
-        for entry in live:
-            waiting = entry[3]["waiting_on"]
-            if waiting is not None and waiting.get("holder") is not None:
-                hname = names.get(waiting["holder"])
-                if hname is not None:
-                    waiting["detail"] = "held by %r" % hname
-        # awaited_by: inverted "waits on" edges. Kept in the cached info dicts, replaced
-        # only when they change (fewer allocations: the GC's pauses are the main cost).
-        infos = [entry[3] for entry in live]
-        awaited = _graph.awaited_by(infos, native)
-        shielded = ctx.shielded
-        result = []
-        for i, entry in enumerate(live):
+        for info in edged:
+            waiting = info["waiting_on"]
+            holder = waiting.get("holder")
+            if holder is not None and holder in new_cache:
+                waiting["detail"] = "held by %r" % new_cache[holder][2]
+        self._mark_awaited(new_cache, _graph.awaited_by(edged, native), ctx.shielded, tick)
+        self.cycles = _graph.find_cycles(edged, live=new_cache)
+        self._note_cycles(new_cache)
+        deaths = [_info_from_death(r) for r in self.tracker.drain_deaths()]
+        deaths = [d for d in deaths if d["id"] not in finished_ids]
+        finished = deaths + finished
+        self.history.extend(finished)
+        return live, finished
+
+    def _mark_awaited(self, entries, awaited, shielded, tick):
+        """Set awaited_by and shielded in the infos, and the keys that cover them, for the
+        tasks awaited or shielded now or at the last collection (the others have none).
+        The info's lists are replaced only when they change: fewer allocations."""
+        marked = set()
+        for i, tid in enumerate(self._marked.union(awaited, shielded)):
             if not i % _TICK_EVERY:
-                slicer.tick()
+                tick()
+            entry = entries.get(tid)
+            if entry is None:
+                continue
             info = entry[3]
-            ab = awaited.get(info["id"])
-            sh = info["id"] in shielded
+            ab = awaited.get(tid)
+            sh = tid in shielded
             if ab is None and not sh:
                 ab_key = _NOT_AWAITED
                 if info["awaited_by"]:
                     info["awaited_by"] = _NO_IDS
             else:
+                marked.add(tid)
                 if ab is None:
                     if info["awaited_by"]:
                         info["awaited_by"] = _NO_IDS
@@ -468,40 +542,41 @@ class Collector:
                 ab_key = (tuple(ab or ()), sh)
             if info["shielded"] != sh:
                 info["shielded"] = sh
-            if entry[7] != ab_key or entry[6] is None:
+            if entry[7] != ab_key:
                 entry[6] = (entry[4], ab_key)
                 entry[7] = ab_key
-            result.append(entry)
-        self.cycles = _graph.find_cycles(infos)
-        self._note_cycles(names)
-        deaths = [_info_from_death(r) for r in self.tracker.drain_deaths()]
-        deaths = [d for d in deaths if d["id"] not in finished_ids]
-        finished = deaths + finished
-        self.history.extend(finished)
-        return result, finished
+        self._marked = marked
 
-    def _note_cycles(self, names):
+    def _note_cycles(self, entries):
         keys = set()
         for cyc in self.cycles:
             key = tuple(sorted(cyc))
             keys.add(key)
             if key not in self._cycle_keys and self.warnings is not None:
-                desc = " -> ".join("%r" % names.get(t, t) for t in cyc + cyc[:1])
+                desc = " -> ".join("%r" % (entries[t][2] if t in entries else t) for t in cyc + cyc[:1])
                 self.warnings.add("await_cycle", cyc[0], "await cycle (deadlock): %s" % desc)
         self._cycle_keys = keys
 
-    def _live_entry(self, task, current, cached, ctx):
+    def _running_entry(self, task, cached):
         name = _safe_name(task)
-        if task is current:
-            info = _info(task, "running", None, [], None, _cached_static(cached) or _static_info(task))
-            info["name"] = name
-            _figures(info, _tracker.timing(task))
-            info["cancel"] = _cancel.cancel_json(_cancel.cancel_record(task), task, in_group_exit=True)
-            stamp = (_cancel_version(task), getattr(task, "_lens_steps", 0))
-            return [None, None, name, info, ("running", name, stamp), False, None, None, stamp]
+        info = _info(task, "running", None, [], None, _cached_static(cached) or _static_info(task))
+        info["name"] = name
+        _figures(info, _tracker.timing(task))
+        info["cancel"] = _cancel.cancel_json(_cancel.cancel_record(task), task, in_group_exit=True)
+        stamp = (_cancel_version(task), getattr(task, "_lens_steps", 0))
+        base = ("running", name, stamp)
+        return [None, None, name, info, base, False, (base, _NOT_AWAITED), _NOT_AWAITED, stamp]
+
+    def _live_entry(self, task, cached, ctx, timeouts):
+        try:
+            name = task.get_name()  # a program's Task subclass may override it
+        except Exception:  # noqa: BLE001
+            name = ""
+        if type(name) is not str:
+            name = _safe_name(task)
         fut = task._fut_waiter
         rec = getattr(task, "_lens_cancel", None)
-        tmo = ctx.timeout_of(task)
+        tmo = timeouts.get(id(task)) if timeouts else None
         stamp = _NO_STAMP if rec is None and tmo is None else (
             None if rec is None else (rec[1], rec[6]), tmo)
         if (cached is not None and fut is not None and not cached[5] and cached[2] == name
@@ -509,19 +584,31 @@ class Collector:
             return cached
         tid, parent, group, coro, created_at = _cached_static(cached) or _static_info(task)
         self._walked += 1
-        links, lkey = _walk(task._coro)
-        chain, ckey, in_exit, found, fixed, _codes = _facts(links, lkey)
+        links = None
+        key = _chain_key(task._coro)
+        if key is None:
+            links, key = _walk(task._coro)
+        facts = _chain_facts.get(key)
+        if facts is None:
+            if links is None:
+                links = _walk(task._coro)[0]
+            facts = _facts(links, key)
+        chain, ckey, in_exit, found, fixed, _codes = facts
         if fixed is not None and tmo is None:
             waiting, wkey = fixed
         else:
+            if links is None:
+                links = _walk(task._coro)[0]
             waiting, wkey = _waits.classify(task, links, fut, ctx, found=found)
             waiting = _interned_waiting(waiting, wkey)
-        del links
+        links = None
         created, first, steps, busy, _last = _tracker.timing(task)
+        # _tracker.epoch() without its round(x, 6) (0.5 us, twice per task); may differ
+        # from it in the last microsecond.
         if created is not None:
-            created = _to_epoch_us(created)
+            created = int((created + _EPOCH_OFFSET) * 1e6 + 0.5) / 1e6
         if first is not None:
-            first = _to_epoch_us(first)
+            first = int((first + _EPOCH_OFFSET) * 1e6 + 0.5) / 1e6
         cancel = None if rec is None else _cancel.cancel_json(_cancel.cancel_record(task), task, in_exit)
         # Keys in the order of _protocol.TASK_KEYS.
         info = {
@@ -536,9 +623,10 @@ class Collector:
                 ref = weakref.ref(fut)
             except TypeError:
                 ref = None
-        ckey2 = None if cancel is None else (cancel["count"], cancel["requested"], cancel["via"])
-        return [None, ref, name, info, ("pending", name, wkey, ckey, ckey2, steps),
-                waiting["kind"] in _waits.DYNAMIC_KINDS, None, None, stamp]
+        base = ("pending", name, wkey, ckey, None if cancel is None else (
+            cancel["count"], cancel["requested"], cancel["via"]), steps)
+        return [None, ref, name, info, base, waiting["kind"] in _waits.DYNAMIC_KINDS,
+                (base, _NOT_AWAITED), _NOT_AWAITED, stamp]
 
     def snapshot(self, live=None):
         with self._lock:

@@ -230,7 +230,7 @@ class Context:
     def __init__(self, loops=()):
         self.now_mono = time.monotonic()
         self.now_epoch = time.time()
-        self._timeouts = {}  # id(task) -> loop deadline (asyncio.timeout)
+        self.timeouts = {}  # id(task) -> loop deadline (asyncio.timeout)
         self._loop_time = {}
         if _Timeout is not None:
             for loop in loops:
@@ -250,9 +250,9 @@ class Context:
                 if type(owner) is _Timeout and not h._cancelled:
                     t = owner._task
                     when = h._when
-                    prev = self._timeouts.get(id(t))
+                    prev = self.timeouts.get(id(t))
                     if prev is None or when < prev:
-                        self._timeouts[id(t)] = when
+                        self.timeouts[id(t)] = when
             except Exception:  # noqa: BLE001
                 continue
 
@@ -268,7 +268,7 @@ class Context:
         return when - now
 
     def timeout_of(self, task):
-        return self._timeouts.get(id(task))
+        return self.timeouts.get(id(task))
 
     def thread_of(self, source):
         """(thread name, innermost frames) of the pool worker running *source*."""

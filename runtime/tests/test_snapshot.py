@@ -543,3 +543,49 @@ def test_asyncio_own_awaited_by_edges_are_taken_where_tasks_carry_them(collector
     assert after["watched"] == sorted([ids["watcher"], ids["awaiter"]])  # asyncio's edge added
     assert after["watcher"] == [] and after["awaiter"] == []
     assert native_edges(object()) is None  # a type without the attribute: no lookup per object
+
+
+def test_awaited_by_and_shielded_follow_the_awaiters_while_the_awaited_entries_are_reused(collector):
+    """The awaited tasks stay on the same wait (their entries are reused from the cache)
+    while the tasks that await them go away: their awaited_by, shielded and diff key
+    must change all the same."""
+
+    async def main():
+        ev = asyncio.Event()
+        inner = asyncio.create_task(ev.wait(), name="inner")
+        guarded = asyncio.create_task(ev.wait(), name="guarded")
+
+        async def await_it():
+            await asyncio.wait([inner])  # its cancel does not reach inner
+
+        async def shield_it():
+            await asyncio.shield(guarded)
+
+        awaiter = asyncio.create_task(await_it(), name="awaiter")
+        shielder = asyncio.create_task(shield_it(), name="shielder")
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+        def view():
+            live, _finished = collector.collect()
+            return {e[LIVE_INFO]["name"]: (list(e[LIVE_INFO]["awaited_by"]), e[LIVE_INFO]["shielded"], e[LIVE_KEY])
+                    for e in live}
+
+        before = await asyncio.to_thread(view)
+        for t in (awaiter, shielder):
+            t.cancel()
+        await asyncio.gather(awaiter, shielder, return_exceptions=True)
+        after = await asyncio.to_thread(view)
+        again = await asyncio.to_thread(view)
+        ev.set()
+        await asyncio.gather(inner, guarded)
+        return task_id(awaiter), task_id(shielder), before, after, again
+
+    awaiter_id, shielder_id, before, after, again = asyncio.run(main())
+    assert before["inner"][:2] == ([awaiter_id], False)
+    assert before["guarded"][:2] == ([shielder_id], True)
+    assert after["inner"][:2] == ([], False) and after["guarded"][:2] == ([], False)
+    assert after["inner"][2] != before["inner"][2] and after["guarded"][2] != before["guarded"][2]
+    assert again["inner"] == after["inner"] and again["guarded"] == after["guarded"]  # no change: same keys
+    assert "awaiter" not in after and "shielder" not in after
+    assert collector.tracker.faults == 0
