@@ -13,7 +13,7 @@ are left out when ``justMyCode``, and shown with the ``subtle`` hint otherwise.
 
 import asyncio
 
-from . import _snapshot, _waits
+from . import _chains, _snapshot, _waits
 from ._codeinfo import frame_name, is_runtime_file, is_user_file
 from ._tracker import task_id
 
@@ -72,7 +72,7 @@ def current_task_of_thread(ident, loops):
 
 
 def find_task(tid):
-    for t in _snapshot._registry():
+    for t in _snapshot.registry():
         if getattr(t, "_lens_id", None) == tid:
             return t
     return None
@@ -98,7 +98,7 @@ def awaiters_of(task):
             direct.append(t)
             continue
         try:
-            links = _snapshot.walk_chain(t._coro)
+            links = _chains.walk_chain(t._coro)
             waiting, _key = _waits.classify(t, links, fut, ctx)
             if tid in waiting["tasks"] and waiting.get("holder") is None:  # a lock holder is not awaited
                 other.append(t)
@@ -111,7 +111,7 @@ def awaiters_of(task):
 def innermost_user_frame(task, just_my_code):
     """The innermost suspended frame of *task*'s coroutine chain that may be stopped in."""
     try:
-        links = _snapshot.walk_chain(task._coro)
+        links = _chains.walk_chain(task._coro)
     except Exception:  # noqa: BLE001
         return None
     for _obj, f in reversed(links):
@@ -147,7 +147,7 @@ class StackBuilder:
     def _coroutine_frames(self, task, ident):
         out = []
         try:
-            links = _snapshot.walk_chain(task._coro)
+            links = _chains.walk_chain(task._coro)
         except Exception:  # noqa: BLE001
             return out
         for obj, f in reversed(links):

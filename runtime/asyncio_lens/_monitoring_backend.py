@@ -143,7 +143,7 @@ class MonitoringBackend:
 
     def _running_codes(self):
         """Code objects of every frame on a thread's stack or in a suspended task's chain."""
-        from . import _snapshot
+        from . import _chains, _snapshot
 
         codes = {}
         for top in sys._current_frames().values():
@@ -151,9 +151,9 @@ class MonitoringBackend:
             while f is not None:
                 codes[id(f.f_code)] = f.f_code
                 f = f.f_back
-        for task in _snapshot._registry():
+        for task in _snapshot.registry():
             try:
-                for _obj, f in _snapshot.walk_chain(task._coro):
+                for _obj, f in _chains.walk_chain(task._coro):
                     codes[id(f.f_code)] = f.f_code
             except Exception:  # noqa: BLE001
                 continue

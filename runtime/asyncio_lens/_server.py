@@ -63,7 +63,8 @@ from ._protocol import (
 from ._compact import STRING_TABLE_LIMIT, CompactEncoder
 from ._wire import Encoded, encode_changed, encode_snapshot
 from ._slices import NO_SLICES, Slicer
-from ._snapshot import Differ, python_version
+from ._differ import Differ
+from ._snapshot import python_version
 
 __all__ = ["ConnectError", "parse_address", "connect", "listen", "accept_with_token", "Peer", "Server", "AfterReply"]
 

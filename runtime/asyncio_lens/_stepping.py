@@ -23,7 +23,7 @@ task), the step stops at the next user line on that thread.
 
 from ._codeinfo import ASYNCIO_DIR, is_runtime_file, is_user_file
 from ._frames import awaiters_of, coro_frame, innermost_user_frame
-from ._snapshot import walk_chain
+from ._chains import walk_chain
 
 __all__ = ["Step", "plan_step", "plan_task_step", "entry_step", "callers_after_return"]
 

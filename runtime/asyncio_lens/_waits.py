@@ -338,7 +338,7 @@ def wait_frame(links):
 def classify(task, links, fut, ctx, name_of=lambda tid: None, found=None):
     """(waiting dict, comparison key) for a suspended task.
 
-    *links* is ``_snapshot.walk_chain(task._coro)``; *name_of(id)* gives a live task's
+    *links* is ``_chains.walk_chain(task._coro)``; *name_of(id)* gives a live task's
     name (for "held by 'writer'"); *found* is :func:`wait_frame` of *links* when known.
     """
     kind, index = wait_frame(links) if found is None else found
