@@ -89,6 +89,12 @@ def _by_id(info):
     return info["id"]
 
 
+def _stamp(rec, tmo):
+    """What, besides its future, makes a suspended task's entry stale: its cancel record's
+    version and its asyncio.timeout deadline."""
+    return None if rec is None else (rec[1], rec[6]), tmo
+
+
 def _cancel_version(task):
     rec = getattr(task, "_lens_cancel", None)
     return None if rec is None else (rec[1], rec[6])
@@ -183,17 +189,36 @@ class Collector:
                         finished.append(info)
                         finished_ids.add(info["id"])
                     continue
-                if not getattr(t, "_lens_seen", 0):
-                    try:
-                        t._lens_seen = 1  # from now on its end is always recorded
-                    except Exception:  # noqa: BLE001
-                        pass
+                try:
+                    name = t.get_name()  # a program's Task subclass may override it
+                except Exception:  # noqa: BLE001
+                    name = None
+                if type(name) is not str:
+                    name = _waits.safe_name(t)
                 tid = getattr(t, "_lens_id", None)
                 cached = old_cache.get(tid) if tid is not None else None
-                if t is current.get(t._loop):
-                    entry = self._running_entry(t, cached)
-                else:
-                    entry = self._live_entry(t, cached, ctx, timeouts)
+                entry = None
+                if cached is not None and not cached[5] and cached[2] == name:
+                    # Still suspended on the same future (so not running): unchanged, unless
+                    # a cancel request or an asyncio.timeout came. Checked here, not in a
+                    # call: this is all a repeat does for most tasks.
+                    fut = t._fut_waiter
+                    ref = cached[1]
+                    if fut is not None and ref is not None and ref() is fut:
+                        rec = getattr(t, "_lens_cancel", None)
+                        tmo = timeouts.get(id(t)) if timeouts else None
+                        if cached[8] == (_NO_STAMP if rec is None and tmo is None else _stamp(rec, tmo)):
+                            entry = cached
+                if entry is None:
+                    if not getattr(t, "_lens_seen", 0):
+                        try:
+                            t._lens_seen = 1  # from now on its end is always recorded
+                        except Exception:  # noqa: BLE001
+                            pass
+                    if t is current.get(t._loop):
+                        entry = self._running_entry(t, name, cached)
+                    else:
+                        entry = self._live_entry(t, name, cached, ctx, timeouts)
                 info = entry[3]
                 tid = info["id"]
                 new_cache[tid] = entry
@@ -270,8 +295,7 @@ class Collector:
                 self.warnings.add("await_cycle", cyc[0], "await cycle (deadlock): %s" % desc)
         self._cycle_keys = keys
 
-    def _running_entry(self, task, cached):
-        name = _waits.safe_name(task)
+    def _running_entry(self, task, name, cached):
         info = _infos.info_of(task, "running", None, [], None, cached_static(cached) or static_info(task))
         info["name"] = name
         _infos.figures(info, _tracker.timing(task))
@@ -280,21 +304,12 @@ class Collector:
         base = ("running", name, stamp)
         return [None, None, name, info, base, False, (base, _NOT_AWAITED), _NOT_AWAITED, stamp]
 
-    def _live_entry(self, task, cached, ctx, timeouts):
-        try:
-            name = task.get_name()  # a program's Task subclass may override it
-        except Exception:  # noqa: BLE001
-            name = ""
-        if type(name) is not str:
-            name = _waits.safe_name(task)
+    def _live_entry(self, task, name, cached, ctx, timeouts):
+        """A new entry for a suspended task (*cached*: its previous one, or None)."""
         fut = task._fut_waiter
         rec = getattr(task, "_lens_cancel", None)
         tmo = timeouts.get(id(task)) if timeouts else None
-        stamp = _NO_STAMP if rec is None and tmo is None else (
-            None if rec is None else (rec[1], rec[6]), tmo)
-        if (cached is not None and fut is not None and not cached[5] and cached[2] == name
-                and cached[8] == stamp and cached[1] is not None and cached[1]() is fut):
-            return cached
+        stamp = _NO_STAMP if rec is None and tmo is None else _stamp(rec, tmo)
         tid, parent, group, coro, created_at = cached_static(cached) or static_info(task)
         self._walked += 1
         links = None
