@@ -50,7 +50,7 @@ def walk(coro):
 
 def task_reads(t):
     return (t.get_name(), t._fut_waiter, t._loop, t._coro, t._state, t._must_cancel, t.done(),
-            getattr(t, "_x1", None), getattr(t, "_x2", None), getattr(t, "_x3", None))
+            t._source_traceback, t._log_destroy_pending, t._callbacks)
 
 
 def one_dict(t):
