@@ -17,7 +17,7 @@ from . import _lenstask
 from ._lenstask import _SET_NAME_NONE_BUG, _clock, _coro_name, _task_classes, record_end
 from ._sites import _assign_id, _classify_file, _creation_info, _group_of_frame, _ids, _internal_files, _TG_CREATE_CODE
 
-__all__ = ["make_factory", "user_factory_of", "NOT_OURS"]
+__all__ = ["make_factory", "make_create_task", "user_factory_of", "NOT_OURS"]
 
 _Task = _tasks.Task
 _task_init = _Task.__init__
@@ -31,6 +31,12 @@ _CoroType = types.CoroutineType
 # True while ``_timing`` counts steps: the eager factory then times the eager first step.
 _timing_on = False
 _CREATE_TASK_CODE = _base_events.BaseEventLoop.create_task.__code__
+# 3.13.0-3.13.2: create_task passes no name to a factory (make_create_task). Also true
+# of 3.10-3.12, but there the patch changed when a pending task destroyed at exit is
+# finalized against its coroutine (tests/test_corpus.py, pending_destroyed.py on 3.11).
+_CREATE_TASK_NEEDS_NAME = (3, 13) <= sys.version_info[:3] < (3, 13, 3)
+_LEGACY_SET_NAME = sys.version_info < (3, 13)  # tasks._set_task_name after a factory
+_CREATE_TASK_DELS = sys.version_info[:3] >= (3, 13, 2)  # gh-128552
 
 #: Attribute of our factory functions that holds the program's own factory (or None).
 _USER_FACTORY_ATTR = "_asyncio_lens_user_factory"
@@ -61,6 +67,69 @@ def make_factory(tracker, user_factory, hooked_steps=True):
     return factory
 
 
+def make_create_task(orig, plain_factory):
+    """``BaseEventLoop.create_task`` for 3.13.0-3.13.2, else None.
+
+    These pass no name to a task factory and name the task after it (3.10-3.12:
+    ``tasks._set_task_name``; 3.13.0-3.13.2: ``task.set_name(name)``, which names an
+    unnamed task 'None', cpython#130033). For a loop with our *plain_factory* the name
+    goes to the factory, as 3.13.3+ and plain asyncio without a factory do: a named
+    task uses up no "Task-N" number (it did on 3.11/3.12), no Python call per task
+    renames it, and on 3.13.0 the factory need not read the name from the caller's
+    frame (0.2 us per task). Other factories are called as *orig* calls them (inline:
+    a call through *orig* cost the eager factory 0.1 us per task); no factory: *orig*.
+    """
+    if not _CREATE_TASK_NEEDS_NAME:
+        return None
+    set_task_name = _tasks._set_task_name if _LEGACY_SET_NAME else None
+
+    if sys.version_info < (3, 11):  # no context parameter
+        def create_task(self, coro, *, name=None):
+            factory = self._task_factory
+            if factory is None:
+                return orig(self, coro, name=name)
+            self._check_closed()
+            if factory is plain_factory:
+                if name is None:
+                    return factory(self, coro)
+                return factory(self, coro, name=name)
+            task = factory(self, coro)
+            set_task_name(task, name)
+            return task
+
+        return create_task
+
+    def create_task(self, coro, *, name=None, context=None):
+        factory = self._task_factory
+        if factory is None:
+            return orig(self, coro, name=name, context=context)
+        self._check_closed()
+        if factory is plain_factory:
+            if name is None and not _SET_NAME_NONE_BUG:  # 3.13.0-2: name=None, no frame read
+                if context is None:
+                    return factory(self, coro)
+                return factory(self, coro, context=context)
+            if context is None:
+                return factory(self, coro, name=name)
+            return factory(self, coro, name=name, context=context)
+        if context is None:
+            task = factory(self, coro)
+        else:
+            task = factory(self, coro, context=context)
+        if set_task_name is not None:
+            set_task_name(task, name)
+            return task
+        task.set_name(name)
+        if _CREATE_TASK_DELS:
+            try:
+                return task
+            finally:
+                del task  # as 3.13.2 does (gh-128552: no cycle through this frame)
+        return task
+
+    return create_task
+
+
 def _make_plain_factory(tracker, which):
     task_classes = _task_classes
     ids = _ids
@@ -76,7 +145,9 @@ def _make_plain_factory(tracker, which):
         cls = task_classes[which]
         if name_bug and "name" not in kwargs:
             # 3.13.0-3.13.2 pass no name to a factory, so Task() would use up a
-            # "Task-N" number that plain asyncio does not use for a named task.
+            # "Task-N" number that plain asyncio does not use for a named task. Our
+            # create_task (make_create_task) passes it; this is for callers of the
+            # original BaseEventLoop.create_task (kept from before install).
             name = None
             try:
                 caller = _getframe(1)

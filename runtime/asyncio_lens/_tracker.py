@@ -2,7 +2,8 @@
 
 ``Tracker.install()`` patches ``BaseEventLoop.__init__``, ``set_task_factory`` and
 ``get_task_factory`` so that every loop created afterwards uses our factory
-(``_factories``). The factory composes with a factory the program sets itself:
+(``_factories``); before 3.13.3 also ``create_task``, to hand the task's name to our
+factory (``_factories.make_create_task``). The factory composes with a factory the program sets itself:
 ``get_task_factory()`` still returns the program's factory, and tasks it makes are
 tracked too (ids are attached afterwards). The tracker also keeps the bounded record of
 finished tasks while a consumer is attached (``_lenstask.record_end``).
@@ -18,7 +19,7 @@ import weakref
 from asyncio import base_events as _base_events
 
 from . import _lenstask, _timing
-from ._factories import _NOT_OURS, make_factory as _make_factory, user_factory_of
+from ._factories import _NOT_OURS, make_create_task, make_factory as _make_factory, user_factory_of
 from ._lenstask import (  # noqa: F401 - re-exported
     _EPOCH_OFFSET,
     FINISHED_REPORTED,
@@ -96,6 +97,11 @@ class Tracker:
         self._saved = {"__init__": orig_init, "set_task_factory": orig_set, "get_task_factory": orig_get}
         factory_for = self.factory_for
         loops = self._loops
+        patches = []
+        create_task = make_create_task(cls.create_task, self._plain_factory)
+        if create_task is not None:  # before 3.13.3: our factory gets the task's name
+            self._saved["create_task"] = cls.create_task
+            patches.append(("create_task", create_task))
 
         # The program's factory lives on our factory function, not on the loop: see
         # _make_factory for why the loop's __dict__ is never touched.
@@ -119,8 +125,9 @@ class Tracker:
                 return user
             return orig_get(self)
 
-        for name, fn in (("__init__", __init__), ("set_task_factory", set_task_factory),
-                         ("get_task_factory", get_task_factory)):
+        patches += [("__init__", __init__), ("set_task_factory", set_task_factory),
+                    ("get_task_factory", get_task_factory)]
+        for name, fn in patches:
             orig = self._saved[name]
             fn.__name__ = orig.__name__
             fn.__qualname__ = orig.__qualname__

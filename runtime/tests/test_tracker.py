@@ -388,3 +388,44 @@ def test_other_builtin_method_callbacks_are_not_task_steps(tracker):
         assert t._lens_steps == 2  # the first step, and the one after sleep(0)'s yield
     finally:
         _timing_mod.uninstall()
+
+
+def _names_made():
+    """Names of tasks made every way, Task-N numbers relative to the first task's."""
+    async def nop():
+        return None
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        ts = [asyncio.create_task(nop()), asyncio.create_task(nop(), name="named"),
+              loop.create_task(nop()), loop.create_task(nop(), name=7),
+              asyncio.ensure_future(nop())]
+        if sys.version_info >= (3, 11):
+            ts += [loop.create_task(nop(), context=None), loop.create_task(nop(), name="c", context=None)]
+        if HAS_TG:
+            async with asyncio.TaskGroup() as tg:
+                ts += [tg.create_task(nop(), name="g"), tg.create_task(nop())]
+        await asyncio.gather(*ts)
+        return [t.get_name() for t in ts]
+
+    names = asyncio.run(main())
+    first = int(names[0][len("Task-"):])
+    return [("Task+%d" % (int(n[5:]) - first)) if n.startswith("Task-") else n for n in names]
+
+
+@pytest.mark.xfail(sys.version_info < (3, 13), strict=True,
+                   reason="3.10-3.12: a task named through loop.create_task uses up a Task-N number "
+                          "with any task factory (create_task names it after the factory)")
+def test_task_names_and_numbers_are_those_of_plain_asyncio():
+    orig = base_events.BaseEventLoop.create_task
+    plain = _names_made()
+    tr = Tracker()
+    tr.install()
+    try:
+        assert _names_made() == plain
+        tr.start_recording()
+        assert _names_made() == plain
+    finally:
+        tr.close()
+    assert base_events.BaseEventLoop.create_task is orig  # 3.13.0-3.13.2 patch it
+    assert _names_made() == plain
