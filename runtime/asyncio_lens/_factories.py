@@ -31,10 +31,8 @@ _CoroType = types.CoroutineType
 # True while ``_timing`` counts steps: the eager factory then times the eager first step.
 _timing_on = False
 _CREATE_TASK_CODE = _base_events.BaseEventLoop.create_task.__code__
-# 3.13.0-3.13.2: create_task passes no name to a factory (make_create_task). Also true
-# of 3.10-3.12, but there the patch changed when a pending task destroyed at exit is
-# finalized against its coroutine (tests/test_corpus.py, pending_destroyed.py on 3.11).
-_CREATE_TASK_NEEDS_NAME = (3, 13) <= sys.version_info[:3] < (3, 13, 3)
+# Before 3.13.3 create_task passes no name to a factory (make_create_task).
+_CREATE_TASK_NEEDS_NAME = sys.version_info[:3] < (3, 13, 3)
 _LEGACY_SET_NAME = sys.version_info < (3, 13)  # tasks._set_task_name after a factory
 _CREATE_TASK_DELS = sys.version_info[:3] >= (3, 13, 2)  # gh-128552
 
@@ -68,13 +66,13 @@ def make_factory(tracker, user_factory, hooked_steps=True):
 
 
 def make_create_task(orig, plain_factory):
-    """``BaseEventLoop.create_task`` for 3.13.0-3.13.2, else None.
+    """``BaseEventLoop.create_task`` for 3.10-3.13.2, else None.
 
     These pass no name to a task factory and name the task after it (3.10-3.12:
     ``tasks._set_task_name``; 3.13.0-3.13.2: ``task.set_name(name)``, which names an
     unnamed task 'None', cpython#130033). For a loop with our *plain_factory* the name
     goes to the factory, as 3.13.3+ and plain asyncio without a factory do: a named
-    task uses up no "Task-N" number (it did on 3.11/3.12), no Python call per task
+    task uses up no "Task-N" number (it did on 3.10-3.12), no Python call per task
     renames it, and on 3.13.0 the factory need not read the name from the caller's
     frame (0.2 us per task). Other factories are called as *orig* calls them (inline:
     a call through *orig* cost the eager factory 0.1 us per task); no factory: *orig*.

@@ -413,9 +413,6 @@ def _names_made():
     return [("Task+%d" % (int(n[5:]) - first)) if n.startswith("Task-") else n for n in names]
 
 
-@pytest.mark.xfail(sys.version_info < (3, 13), strict=True,
-                   reason="3.10-3.12: a task named through loop.create_task uses up a Task-N number "
-                          "with any task factory (create_task names it after the factory)")
 def test_task_names_and_numbers_are_those_of_plain_asyncio():
     orig = base_events.BaseEventLoop.create_task
     plain = _names_made()
