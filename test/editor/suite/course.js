@@ -6,25 +6,14 @@ const vscode = require('vscode');
 const assert = require('assert');
 const fs = require('fs');
 const { once, until, ui } = require('./ui');
+const { DEBUG_TYPE, WALKTHROUGH, WALKTHROUGH_TITLE, lens } = require('./lens');
 
 const S = 1000;
-const EXT_ID = 'asyncio-lens.asyncio-lens';
-const DEBUG_TYPE = 'asyncio-lens';
-const WALKTHROUGH = `${EXT_ID}#asyncioLens.course`;
-const WALKTHROUGH_TITLE = 'Learn asyncio with Asyncio Lens';
 const SNIPPET = 'cancellation.py';
 const STEP = '.gettingStartedContainer .getting-started-step';
 const BUTTON = `${STEP}.expanded .monaco-button`;
 const PANE = '.pane:has(.pane-header:has-text("Async Tasks"))';
 const MARKER = '# lens: stop here';
-
-async function lens() {
-  const ext = vscode.extensions.getExtension(EXT_ID);
-  assert.ok(ext, `extension ${EXT_ID} is not installed`);
-  const api = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(api && api.tasks && api.tasks.view, 'activate() must return { tasks: { view } }');
-  return api.tasks;
-}
 
 /** The view's top rows as "label — description". */
 function rows(view) {

@@ -9,13 +9,10 @@ const os = require('os');
 const path = require('path');
 const { once, until, ui } = require('./ui');
 const { lintTests } = require('./lint');
+const { EXT_ID, DEBUG_TYPE, WALKTHROUGH, WALKTHROUGH_TITLE, describe, lens } = require('./lens');
 
-const EXT_ID = 'asyncio-lens.asyncio-lens';
-const DEBUG_TYPE = 'asyncio-lens';
 const FIXTURE = 'tasks_fixture.py';
 const COMMANDS = ['asyncioLens.debugCurrentFile', 'asyncioLens.runCurrentFile', 'asyncioLens.refreshTasks', 'asyncioLens.openWalkthrough'];
-const WALKTHROUGH = `${EXT_ID}#asyncioLens.course`;
-const WALKTHROUGH_TITLE = 'Learn asyncio with Asyncio Lens';
 // the Async Tasks view's rows, in the Run and Debug side bar (a Playwright selector, used by the shim)
 const TASK_ROWS = '.pane:has(.pane-header:has-text("Async Tasks")) .monaco-list-row';
 const ONLY = process.env.LENS_ONLY ? new RegExp(process.env.LENS_ONLY) : null; // run a subset while developing
@@ -26,19 +23,6 @@ function folder() {
   const f = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
   assert.ok(f, 'no workspace folder is open (runEditorTests passes test/editor/workspace)');
   return f;
-}
-
-async function api() {
-  const ext = vscode.extensions.getExtension(EXT_ID);
-  assert.ok(ext, `extension ${EXT_ID} is not installed in the editor`);
-  const exports = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(exports && exports.tasks && typeof exports.tasks.labels === 'function' && typeof exports.tasks.onDidChange === 'function',
-    `activate() must return { tasks: { labels(), onDidChange } }, got ${describe(exports)}`);
-  return exports.tasks;
-}
-
-function describe(v) {
-  try { return JSON.stringify(v, (k, x) => (typeof x === 'function' ? `[function ${x.name || k}]` : x)); } catch { return String(v); }
 }
 
 /**
@@ -125,7 +109,7 @@ exports.run = async function run() {
 
   await test('extension is present and activates', async () => {
     const t0 = Date.now();
-    await api();
+    await lens();
     const ext = vscode.extensions.getExtension(EXT_ID);
     assert.ok(ext.isActive, 'extension is not active after activate()');
     console.log(`    activated in ${Date.now() - t0} ms (version ${ext.packageJSON.version}); activate() itself took ${ext.exports.tasks.activationMs} ms`);
@@ -138,7 +122,7 @@ exports.run = async function run() {
   });
 
   await test('debugging the fixture shows its tasks in the Async Tasks view', async () => {
-    const tasks = await api();
+    const tasks = await lens();
     const session = await debugFixture(tasks);
     try {
       console.log(`    labels: ${describe(tasks.labels())}`);
@@ -166,7 +150,7 @@ exports.run = async function run() {
   });
 
   await test('the program ending on its own ends the debug session', async () => {
-    const tasks = await api();
+    const tasks = await lens();
     const session = await debugFixture(tasks);
     const stopFile = path.join(folder().uri.fsPath, 'tasks_fixture.stop');
     const terminated = once(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, 20 * S,
@@ -182,7 +166,7 @@ exports.run = async function run() {
   // the extension walkthroughs are registered; asked for one it does not know yet, it shows its own first
   // walkthrough instead. The command has to cope with that.)
   await test('asyncioLens.openWalkthrough opens the course (first walkthrough of the session)', async () => {
-    await api();
+    await lens();
     await vscode.commands.executeCommand('asyncioLens.openWalkthrough');
     try {
       await ui({ op: 'waitText', selector: '.gettingStartedContainer', text: WALKTHROUGH_TITLE, timeoutMs: 15 * S });
@@ -196,7 +180,7 @@ exports.run = async function run() {
   });
 
   await test('the walkthrough opens', async () => {
-    await api();
+    await lens();
     // On a fresh profile the first Welcome page can be built before the extension walkthroughs are registered, and
     // then it shows VS Code's first walkthrough instead of the one asked for (seen with code-server 4.117). With a
     // Welcome page already open, openWalkthrough waits for the walkthrough to be available. So open it first.

@@ -7,22 +7,13 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const { once, until, ui } = require('./ui');
+const { DEBUG_TYPE, lens } = require('./lens');
 
 const S = 1000;
-const EXT_ID = 'asyncio-lens.asyncio-lens';
-const DEBUG_TYPE = 'asyncio-lens';
 const TASK_THREAD_BASE = 1_000_000;
 const PANE = '.pane:has(.pane-header:has-text("Async Tasks"))';
 const ROWS = `${PANE} .monaco-list-row`;
 const STATUS = '.part.statusbar .statusbar-item';
-
-async function lens() {
-  const ext = vscode.extensions.getExtension(EXT_ID);
-  assert.ok(ext, `extension ${EXT_ID} is not installed`);
-  const api = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(api && api.tasks && api.tasks.view, 'activate() must return { tasks: { view } }');
-  return api.tasks;
-}
 
 /** The view's tree as indented labels (no frames), read through the TreeDataProvider. */
 function outline(view, node, depth = 0, out = []) {
