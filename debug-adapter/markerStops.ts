@@ -31,7 +31,7 @@ interface FileState {
   userIds: number[];
   /** Runtime id of a user breakpoint → the id the user was given (a resend renumbers them). */
   idMap: Map<number, number>;
-  /** True once a marker was hit: another thread may still report a hit it made meanwhile. */
+  /** True once a marker was hit (the runtime drops hits of removed breakpoints; this guards the rest). */
   spent: boolean;
 }
 

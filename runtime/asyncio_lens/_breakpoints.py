@@ -301,6 +301,11 @@ class BreakpointStore:
     def any(self):
         return bool(self._by_file)
 
+    def existing(self, ids):
+        """The ids among *ids* of breakpoints still set, in order."""
+        live = {bp.id for table in list(self._by_file.values()) for bps in table.values() for bp in bps}
+        return [i for i in ids if i in live]
+
     def lines_for(self, co_filename):
         """``{line: [Breakpoint]}`` for code of *co_filename*, or None. Fast path: one dict get."""
         try:

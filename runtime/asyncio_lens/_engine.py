@@ -348,6 +348,9 @@ class Engine(RequestsMixin):
             if not user:
                 return not here
             self._park_secondary(ts, frame)
+            # The breakpoints may have changed meanwhile (a one-shot stop is removed).
+            table = self.bps.lines_for(fn)
+            here = table.get(line) if table else None
         if here:
             stop_ids, texts = [], []
             for bp in here:
@@ -486,8 +489,13 @@ class Engine(RequestsMixin):
                     ts.busy = True
                     self.parked[ts.ident] = ts
                     break
-            # Another thread stopped first: wait with the others, then report ours.
+            # Another thread stopped first: wait with the others, then report ours,
+            # unless it is a hit of breakpoints removed meanwhile (a one-shot stop).
             self._park_secondary(ts, frame)
+            if stop.bp_ids:
+                stop.bp_ids = self.bps.existing(stop.bp_ids)
+                if not stop.bp_ids:
+                    return
         if stop.exc is not None and stop.break_mode != "taskFailed":
             self._reported.append(stop.exc)
         task = current_task_of_thread(ts.ident, self.loops())

@@ -494,6 +494,25 @@ def test_threads_stop_together_and_evaluate_on_their_own_thread(adapter):
     assert rc == 0 and out == "done\n"
 
 
+def test_a_breakpoint_removed_at_a_stop_stops_no_other_thread(adapter):
+    """A one-shot stop (the adapter's ``stopAtMarker``): four threads reach a breakpoint
+    line at once, the first stops and the breakpoint is removed. The threads that reached
+    it meanwhile, parked with the first, must go on at the continue instead of reporting
+    their own stops at a breakpoint that is gone."""
+    d = Debug(adapter, "dbg_race.py", breakpoints={"dbg_race.py": ["race"]})
+    st = d.stopped()
+    assert d.top(st["threadId"]) == ("racer", d.line("race"))
+    d.clear()
+    d.ok("debug/continue", {"threadId": st["threadId"]})
+    while True:  # until the program ends and closes the connection
+        msg = d.a.next_message()
+        if msg is None:
+            break
+        assert msg.get("method") != "debug/stopped", msg
+    rc, out, _ = d.finish()
+    assert rc == 0 and out == "hits 4\n"
+
+
 def test_task_stack_and_cancel(adapter):
     d = Debug(adapter, "dbg_cancel.py")
     assert d.a.proc.stdout.readline() == b"started\n"
