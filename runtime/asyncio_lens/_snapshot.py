@@ -243,7 +243,10 @@ class Collector:
             holder = waiting.get("holder")
             if holder is not None and holder in new_cache:
                 waiting["detail"] = "held by %r" % new_cache[holder][2]
-        self._mark_awaited(new_cache, _graph.awaited_by(edged, native), ctx.shielded, tick)
+        # Shielded: the inner tasks of the shield() waits, also of waits reused from the cache.
+        shielded = {tid for info in edged if info["waiting_on"]["kind"] == "shield"
+                    for tid in info["waiting_on"]["tasks"]}
+        self._mark_awaited(new_cache, _graph.awaited_by(edged, native), shielded, tick)
         self.cycles = _graph.find_cycles(edged, live=new_cache)
         self._note_cycles(new_cache)
         deaths = [_infos.info_from_death(r) for r in self.tracker.drain_deaths()]

@@ -236,7 +236,6 @@ class Context:
             for loop in loops:
                 self._scan_timeouts(loop)
         self._threads = None
-        self.shielded = set()  # ids of tasks waited on through shield()
 
     def _scan_timeouts(self, loop):
         try:
@@ -449,7 +448,6 @@ def classify(task, links, fut, ctx, name_of=lambda tid: None, found=None):
             inner = _closure_var(shield_cb, "inner")
             if isinstance(inner, _Task):
                 tids = _task_ids([inner])
-                ctx.shielded.update(tids)
                 detail = "Task %r" % safe_name(inner)
             else:
                 detail = type(inner).__name__

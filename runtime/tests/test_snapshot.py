@@ -572,6 +572,7 @@ def test_awaited_by_and_shielded_follow_the_awaiters_while_the_awaited_entries_a
                     for e in live}
 
         before = await asyncio.to_thread(view)
+        repeat = await asyncio.to_thread(view)  # nothing moved: the same, from the cache
         for t in (awaiter, shielder):
             t.cancel()
         await asyncio.gather(awaiter, shielder, return_exceptions=True)
@@ -579,11 +580,13 @@ def test_awaited_by_and_shielded_follow_the_awaiters_while_the_awaited_entries_a
         again = await asyncio.to_thread(view)
         ev.set()
         await asyncio.gather(inner, guarded)
-        return task_id(awaiter), task_id(shielder), before, after, again
+        return task_id(awaiter), task_id(shielder), before, repeat, after, again
 
-    awaiter_id, shielder_id, before, after, again = asyncio.run(main())
+    awaiter_id, shielder_id, before, repeat, after, again = asyncio.run(main())
     assert before["inner"][:2] == ([awaiter_id], False)
     assert before["guarded"][:2] == ([shielder_id], True)
+    for name in ("inner", "guarded", "awaiter", "shielder"):
+        assert repeat[name] == before[name], name
     assert after["inner"][:2] == ([], False) and after["guarded"][:2] == ([], False)
     assert after["inner"][2] != before["inner"][2] and after["guarded"][2] != before["guarded"][2]
     assert again["inner"] == after["inner"] and again["guarded"] == after["guarded"]  # no change: same keys
