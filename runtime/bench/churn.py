@@ -77,7 +77,8 @@ for eager in ([False, True] if EAGER_OK else [False]):
         p, t = measure(mode, eager)
         rows.append((mode, "eager" if eager else "normal", p, t))
 
-print("Python %s, %d tasks, best of %d" % (sys.version.split()[0], N, R))
+print("Python %s, %d tasks, best of %d, load %s" % (
+    sys.version.split()[0], N, R, " ".join("%.1f" % x for x in os.getloadavg())))
 print("| what | factory | plain s | tracked s | ratio |")
 print("|---|---|---|---|---|")
 for mode, fac, p, t in rows:
