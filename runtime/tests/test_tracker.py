@@ -153,7 +153,7 @@ def test_eager_tasks(tracker):
         return 1
 
     async def eager_child():
-        record["grandchild"] = asyncio.create_task(grandchild())  # made during the eager step
+        record["grandchild"], record["gl"] = asyncio.create_task(grandchild()), line()  # in the eager step
         record["child"] = asyncio.current_task()
         await asyncio.sleep(0)
 
@@ -164,8 +164,12 @@ def test_eager_tasks(tracker):
         loop = asyncio.get_running_loop()
         loop.set_task_factory(asyncio.eager_task_factory)
         assert loop.get_task_factory() is asyncio.eager_task_factory
-        t = asyncio.create_task(eager_child())
+        t, record["cl"] = asyncio.create_task(eager_child()), line()
         f = asyncio.create_task(fails_at_once(), name="fails")
+        async with asyncio.TaskGroup() as tg:
+            a, record["al"] = tg.create_task(grandchild()), line()
+            b = tg.create_task(child())
+        record["grouped"] = (a, b)
         assert f.done()
         record["fails_id"] = task_id(f)
         f.exception()
@@ -177,6 +181,12 @@ def test_eager_tasks(tracker):
     assert isinstance(record["child"], LensTask)
     assert record["child"]._lens_parent == task_id(me)
     assert record["grandchild"]._lens_parent == task_id(record["child"])
+    assert site(record["child"]) == {"file": __file__, "line": record["cl"]}
+    assert site(record["grandchild"]) == {"file": __file__, "line": record["gl"]}
+    a, b = record["grouped"]
+    assert a._lens_group is not None and a._lens_group == b._lens_group
+    assert site(a) == {"file": __file__, "line": record["al"]}
+    assert a._lens_parent == task_id(me) and a._lens_coro == "test_eager_tasks.<locals>.grandchild"
     gc.collect()
     dead = {r[0]: r for r in tracker.drain_deaths()}
     assert dead[record["fails_id"]][2] == "failed"
@@ -185,16 +195,17 @@ def test_eager_tasks(tracker):
 
 def test_close_restores_everything():
     cls = base_events.BaseEventLoop
-    before = (cls.__init__, cls.set_task_factory, cls.get_task_factory)
+    before = (cls.__init__, cls.set_task_factory, cls.get_task_factory, cls.create_task)
     tr = Tracker()
     tr.install()
     assert cls.__init__ is not before[0]
+    assert (cls.create_task is not before[3]) == (sys.version_info[:3] < (3, 13, 3))
     loop = asyncio.new_event_loop()
     try:
         assert loop.get_task_factory() is None
         assert loop._task_factory is not None  # ours
         tr.close()
-        assert (cls.__init__, cls.set_task_factory, cls.get_task_factory) == before
+        assert (cls.__init__, cls.set_task_factory, cls.get_task_factory, cls.create_task) == before
         assert loop._task_factory is None
         assert "_asyncio_lens_user_factory" not in loop.__dict__
     finally:
