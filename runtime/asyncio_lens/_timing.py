@@ -99,6 +99,8 @@ def _make_ends_run(orig, kinds):
             self = None
             state = task._state
             if state != "PENDING":
+                # record_end's own drop rule, tested here first: the call it saves is
+                # measurable under churn (3.12 attached 1.29-1.30x with, 1.32-1.34x without).
                 try:
                     seen = task._lens_seen
                 except AttributeError:
