@@ -328,10 +328,11 @@ class Collector:
         if fixed is not None and tmo is None:
             waiting, wkey = fixed
         else:
-            if links is None:
-                links = _chains.walk(task._coro)[0]
-            waiting, wkey = _waits.classify(task, links, fut, ctx, found=found)
+            kind, index = found
+            link = (None, None) if index is None else _chains.link_at(task._coro, index, links)
+            waiting, wkey = _waits.classify_at(task, kind, link, fut, ctx)
             waiting = _chains.interned_waiting(waiting, wkey)
+            link = None
         links = None
         created, first, steps, busy, _last = _tracker.timing(task)
         # _tracker.epoch() without its round(x, 6) (0.5 us, twice per task); may differ

@@ -29,7 +29,7 @@ from asyncio import tasks as _tasks
 from . import _tracker
 from ._tracker import task_id
 
-__all__ = ["Context", "classify", "wait_frame", "DYNAMIC_KINDS", "KINDS", "FIXED_DETAILS"]
+__all__ = ["Context", "classify", "classify_at", "wait_frame", "DYNAMIC_KINDS", "KINDS", "FIXED_DETAILS"]
 
 KINDS = (
     "sleep", "queue.get", "queue.put", "queue.join", "lock", "event", "condition", "semaphore",
@@ -334,14 +334,20 @@ def wait_frame(links):
     return kind, index
 
 
-def classify(task, links, fut, ctx, name_of=lambda tid: None, found=None):
+def classify(task, links, fut, ctx, name_of=lambda tid: None):
     """(waiting dict, comparison key) for a suspended task.
 
     *links* is ``_chains.walk_chain(task._coro)``; *name_of(id)* gives a live task's
-    name (for "held by 'writer'"); *found* is :func:`wait_frame` of *links* when known.
+    name (for "held by 'writer'").
     """
-    kind, index = wait_frame(links) if found is None else found
-    frame_obj, frame = links[index] if index is not None else (None, None)
+    kind, index = wait_frame(links)
+    return classify_at(task, kind, links[index] if index is not None else (None, None), fut, ctx, name_of)
+
+
+def classify_at(task, kind, link, fut, ctx, name_of=lambda tid: None):
+    """:func:`classify` for a chain whose :func:`wait_frame` is known: its *kind* and
+    *link*, the (object, frame) of that frame ((None, None) when there is none)."""
+    frame_obj, frame = link
     detail = ""
     tids = []
     key_detail = None
