@@ -89,15 +89,15 @@ def _by_id(info):
     return info["id"]
 
 
+def _cancel_version(rec):
+    """What changes in a cancel record (``_cancel``) when a request or uncancel comes."""
+    return None if rec is None else (rec[1], rec[6])
+
+
 def _stamp(rec, tmo):
     """What, besides its future, makes a suspended task's entry stale: its cancel record's
     version and its asyncio.timeout deadline."""
-    return None if rec is None else (rec[1], rec[6]), tmo
-
-
-def _cancel_version(task):
-    rec = getattr(task, "_lens_cancel", None)
-    return None if rec is None else (rec[1], rec[6])
+    return _cancel_version(rec), tmo
 
 
 class Collector:
@@ -303,7 +303,7 @@ class Collector:
         info["name"] = name
         _infos.figures(info, _tracker.timing(task))
         info["cancel"] = _cancel.cancel_json(_cancel.cancel_record(task), task, in_group_exit=True)
-        stamp = (_cancel_version(task), getattr(task, "_lens_steps", 0))
+        stamp = (_cancel_version(getattr(task, "_lens_cancel", None)), getattr(task, "_lens_steps", 0))
         base = ("running", name, stamp)
         return [None, None, name, info, base, False, (base, _NOT_AWAITED), _NOT_AWAITED, stamp]
 
