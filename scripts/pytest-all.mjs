@@ -5,7 +5,7 @@
 // imports (else `python -m pip install -q pytest`), then run `python -m pytest -c runtime/pytest.ini runtime/tests -q`
 // from the repository root with PYTHONPATH=runtime, streaming its output. A table of versions and
 // pytest's own closing lines follows. Exit status 1 if any run fails, if no interpreter is found,
-// or (with CI set) if any of 3.10, 3.11, 3.12, 3.13 is missing. No dependencies.
+// or (with CI set) if any of 3.10–3.15 is missing. No dependencies.
 import { spawn, spawnSync } from 'node:child_process';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +90,7 @@ console.log('\npython    result   time     pytest');
 for (const r of results) {
   console.log(`${r.version.padEnd(10)}${(r.ok ? 'passed' : 'FAILED').padEnd(9)}${`${r.seconds.toFixed(1)} s`.padEnd(9)}${r.closing}`);
 }
-for (const m of missing) console.log(`${m.padEnd(10)}${'missing'.padEnd(9)}${''.padEnd(9)}not found on PATH or under pyenv`);
+for (const m of missing) console.log(`${m.padEnd(10)}${'missing'.padEnd(9)}${''.padEnd(9)}not found (scripts/get-cpython.sh installs 3.14 and 3.15)`);
 
 const failed = results.filter((r) => !r.ok);
 let exit = failed.length ? 1 : 0;

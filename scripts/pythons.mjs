@@ -1,11 +1,17 @@
-// Finds every CPython 3.10+ on this machine, without hard-coded paths: python3.X and python3
-// on PATH, and pyenv's versions (PYENV_ROOT, `pyenv root`, or ~/.pyenv). One per minor version.
+// Finds every CPython 3.10+ on this machine, without hard-coded paths: pyenv's versions
+// (PYENV_ROOT, `pyenv root`, or ~/.pyenv), the ones scripts/get-cpython.sh installed (its venvs,
+// which hold pytest), then python3.X and python3 on PATH. One per minor version.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const REQUIRED_IN_CI = ['3.10', '3.11', '3.12', '3.13'];
+export const REQUIRED_IN_CI = ['3.10', '3.11', '3.12', '3.13', '3.14', '3.15'];
+
+/** Where scripts/get-cpython.sh puts the CPythons it installs (keep the two in step). */
+export function cpythonRoot() {
+  return process.env.ASYNCIO_LENS_CPYTHON_ROOT || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'asyncio-lens-cpython');
+}
 
 function pyenvRoot() {
   if (process.env.PYENV_ROOT) return process.env.PYENV_ROOT;
@@ -39,6 +45,13 @@ export function findPythons() {
       if (existsSync(bin)) candidates.push(bin);
     }
   }
+  const installed = cpythonRoot();
+  if (existsSync(installed)) {
+    for (const name of readdirSync(installed).sort()) {
+      const bin = join(installed, name, 'venv', 'bin', 'python');
+      if (existsSync(bin)) candidates.push(bin);
+    }
+  }
   for (const minor of REQUIRED_IN_CI) candidates.push(`python${minor}`);
   candidates.push('python3');
   const byMinor = new Map();
@@ -57,7 +70,7 @@ export function findPythons() {
 export function checkRequired(pythons) {
   const missing = REQUIRED_IN_CI.filter((m) => !pythons.some((p) => p.minor === m));
   if (process.env.CI && missing.length) {
-    throw new Error(`CI needs CPython ${missing.join(', ')}, not found (looked on PATH and under pyenv).`);
+    throw new Error(`CI needs CPython ${missing.join(', ')}, not found (looked under pyenv, in ${cpythonRoot()} and on PATH; scripts/get-cpython.sh installs 3.14 and 3.15).`);
   }
   return missing;
 }

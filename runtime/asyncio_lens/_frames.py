@@ -71,8 +71,8 @@ def current_task_of_thread(ident, loops):
         return None
 
 
-def find_task(tid):
-    for t in _snapshot.registry():
+def find_task(tid, loops):
+    for t in _snapshot.registry(loops):
         if getattr(t, "_lens_id", None) == tid:
             return t
     return None

@@ -4,7 +4,8 @@ What plain CPython does, and what this module reproduces:
 
 * ``__main__`` is a fresh module with the same globals as CPython's (``__file__`` is the
   script path made absolute without normalising, ``__loader__`` a SourceFileLoader,
-  ``__cached__``/``__spec__``/``__package__`` None), registered in ``sys.modules``.
+  ``__spec__``/``__package__`` None, ``__cached__`` None before 3.15, an empty
+  ``__annotations__`` before 3.14), registered in ``sys.modules``.
 * ``sys.argv`` is ``[script, args...]`` and ``sys.path[0]`` the script's real directory
   (the runtime's own entry is replaced). For ``-m`` it is the current directory and runpy
   runs the module as CPython does.
@@ -30,6 +31,11 @@ __all__ = [
 
 
 _replaced_main = []
+
+# What plain CPython puts into a script's __main__: 3.14 makes module annotations lazy
+# (PEP 649: no __annotations__ dict up front); 3.15 drops __cached__.
+_MAIN_HAS_ANNOTATIONS = sys.version_info < (3, 14)
+_MAIN_HAS_CACHED = sys.version_info < (3, 15)
 
 #: Called with an uncaught exception before it is reported (the debugger stops there).
 uncaught_hook = None
@@ -115,10 +121,12 @@ def run_code(code, filename, argv):
     main = types.ModuleType("__main__")
     g = main.__dict__
     g["__loader__"] = SourceFileLoader("__main__", filename)
-    g["__annotations__"] = {}
+    if _MAIN_HAS_ANNOTATIONS:
+        g["__annotations__"] = {}
     g["__builtins__"] = builtins
     g["__file__"] = filename
-    g["__cached__"] = None
+    if _MAIN_HAS_CACHED:
+        g["__cached__"] = None
     # Keep the runtime's own __main__ module alive: its frame is still running.
     _replaced_main.append(sys.modules.get("__main__"))
     sys.modules["__main__"] = main

@@ -151,7 +151,7 @@ class MonitoringBackend:
             while f is not None:
                 codes[id(f.f_code)] = f.f_code
                 f = f.f_back
-        for task in _snapshot.registry():
+        for task in _snapshot.registry(self.engine.loops()):
             try:
                 for _obj, f in _chains.walk_chain(task._coro):
                     codes[id(f.f_code)] = f.f_code

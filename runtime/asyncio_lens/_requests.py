@@ -114,7 +114,7 @@ class RequestsMixin:
             raise RequestError("Unknown step kind %r." % (kind,))
         tid = params.get("taskId")
         if isinstance(tid, int):
-            task = find_task(tid)
+            task = find_task(tid, self.loops())
             if task is None or task.done():
                 raise RequestError("Task %s is not alive any more." % tid)
             ident = getattr(task._loop, "_thread_id", None)
@@ -188,7 +188,7 @@ class RequestsMixin:
 
     def task_stack(self, params):
         tid = params.get("taskId")
-        task = find_task(tid) if isinstance(tid, int) else None
+        task = find_task(tid, self.loops()) if isinstance(tid, int) else None
         if task is None or task.done():
             raise RequestError("Task %s is not alive any more." % tid)
         loop = task._loop
@@ -286,7 +286,7 @@ class RequestsMixin:
     def cancel_task(self, params):
         tid = params.get("id")
         message = params.get("message")
-        task = find_task(tid) if isinstance(tid, int) else None
+        task = find_task(tid, self.loops()) if isinstance(tid, int) else None
         if task is None or task.done():
             return {"cancelled": False}
         loop = task._loop

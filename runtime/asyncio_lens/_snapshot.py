@@ -46,8 +46,23 @@ def python_version():
     return "%d.%d.%d" % sys.version_info[:3]
 
 
-def registry():
-    """Every task asyncio knows, done or not (copies taken with retries)."""
+# 3.14+: native tasks live in _asyncio's per-thread lists, not in _scheduled_tasks (which
+# then holds only tasks of other Task implementations); asyncio.all_tasks(loop) reads them
+# all, from any thread, without the program's cooperation and without a reference kept.
+_NATIVE_TASK_LISTS = sys.version_info >= (3, 14)
+
+
+def registry(loops):
+    """Every task asyncio knows: done or not before 3.14 (copies taken with retries), the
+    pending tasks of *loops* from 3.14 on (the step hook records the ends there)."""
+    if _NATIVE_TASK_LISTS:
+        out = []
+        for loop in loops:
+            try:
+                out.extend(_tasks.all_tasks(loop))
+            except Exception:  # noqa: BLE001 - a loop being torn down
+                continue
+        return out
     sets = []
     if hasattr(_tasks, "_scheduled_tasks"):
         sets.append(_tasks._scheduled_tasks)
@@ -163,7 +178,7 @@ class Collector:
                     gc.enable()
 
     def _collect(self, slicer):
-        all_tasks = registry()
+        all_tasks = registry(self.tracker.loops())
         current = _current_tasks(all_tasks)
         ctx = _waits.Context(current.keys())
         timeouts = ctx.timeouts

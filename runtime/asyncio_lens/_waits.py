@@ -20,6 +20,7 @@ Lock holders come from ``_locks``; the waiting dict then has ``holder`` (a task 
 
 import asyncio
 import concurrent.futures
+import contextvars
 import sys
 import threading
 import time
@@ -283,28 +284,50 @@ class Context:
                 item = None
                 while f is not None and len(stack) < 200:
                     code = f.f_code
-                    if code.co_name == "run" and code.co_filename.endswith(
-                            ("concurrent/futures/thread.py", "concurrent\\futures\\thread.py")):
-                        try:
-                            item = f.f_locals.get("self")
-                        except Exception:  # noqa: BLE001
+                    if code.co_filename.endswith(_POOL_FILES):
+                        # _WorkItem.run holds the future; 3.14+ calls the function through
+                        # WorkerContext.run, which is left out of the stack like it.
+                        if code.co_name == "run":
+                            try:
+                                item = f.f_locals.get("self")
+                            except Exception:  # noqa: BLE001
+                                item = None
+                            if getattr(item, "future", None) is not None:
+                                break
                             item = None
-                        break
+                        f = f.f_back
+                        continue
                     stack.append({"name": code.co_name, "file": code.co_filename, "line": f.f_lineno or 0})
                     f = f.f_back
                 del f
                 if item is not None:
                     stack.reverse()
-                    fut = getattr(item, "future", None)
-                    if fut is not None:
-                        fn = getattr(item, "fn", None)
-                        fn_name = getattr(getattr(fn, "func", fn), "__qualname__", None)
-                        self._threads[id(fut)] = (names.get(ident, str(ident)), stack, fut, fn_name)
+                    fut = item.future
+                    self._threads[id(fut)] = (names.get(ident, str(ident)), stack, fut, _work_name(item))
             frames = None
         hit = self._threads.get(id(source))
         if hit is not None and hit[2] is source:
             return hit[0], hit[1], hit[3]
         return None
+
+
+_POOL_FILES = ("concurrent/futures/thread.py", "concurrent\\futures\\thread.py")
+
+
+def _work_name(item):
+    """Qualified name of the function a pool work item runs: ``item.fn`` before 3.14,
+    ``item.task`` = (fn, args, kwargs) from 3.14 on."""
+    fn = getattr(item, "fn", None)
+    if fn is None:
+        task = getattr(item, "task", None)
+        fn = task[0] if type(task) is tuple and task else task
+    args = getattr(fn, "args", ())  # functools.partial
+    fn = getattr(fn, "func", fn)
+    if args and type(getattr(fn, "__self__", None)) is contextvars.Context:
+        # asyncio.to_thread: partial(ctx.run, func, ...)
+        fn = args[0]
+        fn = getattr(fn, "func", fn)
+    return getattr(fn, "__qualname__", None)
 
 
 def _holder_detail(lock, tasks_by_id_name):

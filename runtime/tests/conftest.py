@@ -88,14 +88,14 @@ class FakeAdapter:
         self._reader = None
         self.eof = threading.Event()
 
-    def spawn(self, program, *args, token=True, extra_env=None):
+    def spawn(self, program, *args, token=True, extra_env=None, **popen):
         env = env_for_runtime(extra_env)
         if token:
             env["ASYNCIO_LENS_TOKEN"] = self.token
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "asyncio_lens", "run", "--connect", "127.0.0.1:%d" % self.port,
              os.path.join(PROGRAMS, program)] + list(args),
-            cwd=PROGRAMS, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            cwd=PROGRAMS, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
         return self.proc
 
     def accept(self):

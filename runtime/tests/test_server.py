@@ -5,6 +5,7 @@ Every wait is for an event (a message, a process exit); timeouts are only upper 
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -28,9 +29,9 @@ TREE = os.path.join(PROGRAMS, "tree.py")
 PY = "%d.%d.%d" % sys.version_info[:3]
 
 
-def start(adapter, program, *args, subscribe=50):
+def start(adapter, program, *args, subscribe=50, **popen):
     """Spawn, check hello, initialize, subscribe; return the first (reset) delta."""
-    adapter.spawn(program, *args)
+    adapter.spawn(program, *args, **popen)
     adapter.accept()
     hello = adapter.next_message()
     assert hello == {"jsonrpc": "2.0", "method": "hello", "params": {
@@ -288,6 +289,52 @@ def test_fork_warning_of_a_threaded_program_is_kept(adapter):
     pid = re.compile(rb"pid=\d+")
     assert pid.sub(b"pid=N", err) == pid.sub(b"pid=N", plain.stderr)
     assert (b"multi-threaded" in err) == (sys.version_info >= (3, 12))
+
+
+def _until_child_loop_breaks(proc):
+    """stderr of *proc* (a fork_child.py --sys-exit on 3.14+) up to the child's RuntimeError
+    from leaving its task; the parent, still in waitpid, and the child are then killed."""
+    lines = []
+    for line in iter(proc.stderr.readline, b""):
+        lines.append(line)
+        if b"is not the running loop" in line:
+            break
+    alive = proc.poll() is None
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(TIMEOUT)
+    return b"".join(lines), alive
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_sys_exit_in_a_forked_childs_task_ends_as_under_plain_python(adapter):
+    """What CPython does: up to 3.13 the child's SystemExit leaves the task and the child exits
+    0; from 3.14 on the child's task cannot be left ("loop ... is not the running loop") and
+    the child hangs, so the parent hangs in waitpid. The agent adds nothing to either."""
+    args = [os.path.join(PROGRAMS, "fork_child.py"), "--sys-exit"]
+    with subprocess.Popen([sys.executable] + args, cwd=PROGRAMS, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True) as plain:
+        _sys_exit_in_forked_child(adapter, plain)
+
+
+def _sys_exit_in_forked_child(adapter, plain):
+    start(adapter, "fork_child.py", "--sys-exit", start_new_session=True)
+    adapter.request("program/start", {})
+    addr = re.compile(rb"0x[0-9a-f]+")
+    if sys.version_info < (3, 14):
+        out, err = plain.communicate(timeout=TIMEOUT)
+        assert plain.returncode == 0 and err == b""
+        assert sorted(out.decode().splitlines()) == ["child", "parent saw child exit 0"]
+        adapter.drain_until_eof()
+        lens_out, lens_err = adapter.proc.communicate(timeout=TIMEOUT)
+        assert (adapter.proc.returncode, lens_out, lens_err) == (0, out, err)
+        return
+    err, alive = _until_child_loop_breaks(plain)
+    assert alive, "plain CPython's parent ended: the 3.14+ hang this test states is gone"
+    assert plain.stdout.read() == b"child\n"
+    lens_err, lens_alive = _until_child_loop_breaks(adapter.proc)
+    assert lens_alive
+    assert adapter.proc.stdout.read() == b"child\n"
+    assert addr.sub(b"0x", lens_err) == addr.sub(b"0x", err)
 
 
 def test_cannot_connect_exits_2():

@@ -16,7 +16,7 @@ print(json.dumps({
     "loader_name": __loader__.name,
     "spec": repr(__spec__),
     "package": repr(__package__),
-    "cached": repr(__cached__),
+    "cached": repr(g.get("__cached__", "<absent>")),
     "doc": __doc__,
     "main_is_me": sys.modules["__main__"].__dict__ is globals(),
     "token": os.environ.get("ASYNCIO_LENS_TOKEN"),
