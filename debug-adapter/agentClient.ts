@@ -19,6 +19,7 @@ import {
   TOKEN_ENV,
 } from './agentProtocol';
 import { ErrorCodes, ProtocolError } from './errors';
+import { AgentAddress, ProcessAttach, ProcessAttachOptions } from './processAttach';
 import { ProcessEnd, RuntimeProcess } from './runtimeProcess';
 
 /** How long the runtime may take from spawn to a verified `hello`. */
@@ -41,17 +42,15 @@ export interface AgentLaunchOptions {
   debug: DebugConfigureParams;
 }
 
-/** What the runtime reports; `notification` carries every runtime notification but `hello`. */
+/** A program that listens (`--listen`), or one to start the agent in first (by process id, 3.14+). */
 export interface AgentAttachOptions {
-  host: string;
-  port: number;
-  token: string;
+  target: AgentAddress | ProcessAttachOptions;
   subscribe: SubscribeParams;
   debug: DebugConfigureParams;
 }
 
 export interface AgentEvents {
-  output(category: 'stdout' | 'stderr', text: string): void;
+  output(category: 'stdout' | 'stderr' | 'console', text: string): void;
   notification<M extends keyof NotificationMap>(method: M, params: NotificationMap[M]): void;
   /** The launched program ended. */
   exit(end: ProcessEnd): void;
@@ -65,6 +64,7 @@ export class AgentClient {
   private process: RuntimeProcess | undefined;
   private connection: MessageConnection | undefined;
   private server: Server | undefined;
+  private processAttach: ProcessAttach | undefined;
   private connectedResolve!: (connection: MessageConnection) => void;
   private connectedReject!: (err: unknown) => void;
   /** Settles when the runtime has connected and been initialized, or failed to. */
@@ -101,16 +101,17 @@ export class AgentClient {
    */
   async attach(options: AgentAttachOptions): Promise<InitializeResult> {
     try {
-      if (!isLoopback(options.host)) {
-        throw new ProtocolError(ErrorCodes.invalidArguments, `Asyncio Lens attaches only to this machine (127.0.0.1 or localhost), not "${options.host}".`);
+      const target = 'processId' in options.target ? await this.startInProcess(options.target) : options.target;
+      if (!isLoopback(target.host)) {
+        throw new ProtocolError(ErrorCodes.invalidArguments, `Asyncio Lens attaches only to this machine (127.0.0.1 or localhost), not "${target.host}".`);
       }
       const socket = await new Promise<Socket>((resolve, reject) => {
-        const peer = connect({ host: options.host, port: options.port, timeout: CONNECT_TIMEOUT_MS });
+        const peer = connect({ host: target.host, port: target.port, timeout: CONNECT_TIMEOUT_MS });
         peer.once('connect', () => resolve(peer));
         peer.once('timeout', () => reject(new Error('timed out')));
         peer.once('error', reject);
       }).catch((err: Error) => {
-        throw new ProtocolError(ErrorCodes.attachFailed, `Could not attach to ${options.host}:${options.port}: ${err.message}. Is the program running with --listen?`);
+        throw new ProtocolError(ErrorCodes.attachFailed, `Could not attach to ${target.host}:${target.port}: ${err.message}. Is the program running with --listen?`);
       });
       // A refused token closes the socket under a pending write; the failed request reports it.
       socket.on('error', () => undefined);
@@ -122,11 +123,22 @@ export class AgentClient {
       });
       connection.onError(() => undefined);
       connection.listen();
-      await connection.sendNotification(Notifications.hello, { token: options.token, version: PROTOCOL_VERSION, pid: process.pid, python: '' });
+      await connection.sendNotification(Notifications.hello, { token: target.token, version: PROTOCOL_VERSION, pid: process.pid, python: '' });
       return await this.handshake(connection, options, 'The program refused the connection: check the token it printed.');
     } catch (err) {
       this.connectedReject(err);
       throw err;
+    }
+  }
+
+  /** Starts the agent in a running program (attach by process id); what it prints while it waits goes to the console. */
+  private async startInProcess(options: ProcessAttachOptions): Promise<AgentAddress> {
+    const attach = new ProcessAttach(options, (line) => this.events.output('console', `${line}\n`));
+    this.processAttach = attach;
+    try {
+      return await attach.address;
+    } finally {
+      this.processAttach = undefined;
     }
   }
 
@@ -182,11 +194,13 @@ export class AgentClient {
 
   /** Closes the connection and leaves an attached program running. */
   detach(): void {
+    this.processAttach?.cancel();
     this.connection?.dispose();
     this.connection = undefined;
   }
 
   dispose(): void {
+    this.processAttach?.cancel();
     this.terminate();
     this.connection?.dispose();
     this.connection = undefined;

@@ -129,13 +129,14 @@ export interface TaskInfo {
 }
 
 export interface CancelInfo {
-  /** Epoch seconds of the first request. */
-  requested: number;
+  /** Epoch seconds of the first request; null when it came before Asyncio Lens attached (via 'unseen'). */
+  requested: number | null;
   /** `task.cancelling()` count (minus a 3.11/3.12 TaskGroup request already consumed); on 3.10 requests seen. */
   count: number;
   /** Id of the task that asked, or null (a loop callback, another thread). */
   by_task: number | null;
-  /** How: 'user', 'taskgroup', 'timeout', 'gather', 'wait_for', 'parent', 'shutdown', 'interrupt', 'debugger'. */
+  /** How: 'user', 'taskgroup', 'timeout', 'gather', 'wait_for', 'parent', 'shutdown', 'interrupt', 'debugger',
+   * or 'unseen' (asyncio's `cancelling()` says so, but the request came before Asyncio Lens attached). */
   via: string;
   /** The user's line that led to the request. */
   site: SourceLocation | null;

@@ -36,7 +36,7 @@ describe('attach arguments', () => {
 
   it('agree with package.json configurationAttributes', () => {
     expect(Object.keys(schema.properties).sort()).toEqual([...ATTACH_ARGUMENT_KEYS].sort());
-    expect(schema.required).toEqual(['port']);
+    expect('required' in schema).toBe(false); // port, or processId
   });
 
   it('need a port and a token or token file', () => {
@@ -44,5 +44,14 @@ describe('attach arguments', () => {
     expect(() => checkAttachArguments({ token: 'abc' })).toThrow(/"port"/);
     expect(() => checkAttachArguments({ port: 5678 })).toThrow(/token/);
     expect(() => checkAttachArguments({ port: 70000, token: 'x' })).toThrow(/"port"/);
+  });
+
+  it('or a process id (a number, or the string ${command:pickProcess} gives)', () => {
+    expect(checkAttachArguments({ processId: 4242 })).toEqual({ processId: 4242 });
+    expect(checkAttachArguments({ processId: '4242', python: '/usr/bin/python3.14' })).toEqual({ processId: '4242', python: '/usr/bin/python3.14' });
+    expect(() => checkAttachArguments({ processId: 'abc' })).toThrow(/"processId"/);
+    expect(() => checkAttachArguments({ processId: 0 })).toThrow(/"processId"/);
+    expect(() => checkAttachArguments({ processId: 12, port: 5678 })).toThrow(/not both/);
+    expect(() => checkAttachArguments({})).toThrow(/"processId"/);
   });
 });

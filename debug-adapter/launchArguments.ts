@@ -43,13 +43,18 @@ const _allKeysListed: MissingKeys extends never ? true : MissingKeys = true;
 void _allKeysListed;
 
 /**
- * Attach arguments: a program started with `python -m asyncio_lens run --listen HOST:PORT`.
+ * Attach arguments: a program started with `python -m asyncio_lens run --listen HOST:PORT`
+ * (`port` with `token` or `tokenFile`), or any CPython 3.14+ program by its `processId`.
  * `package.json`'s `configurationAttributes.attach` documents the same keys.
  */
 export interface AttachArguments {
   /** Loopback host the runtime listens on. */
   host?: string;
-  port: number;
+  port?: number;
+  /** A running program to start the agent in (CPython 3.14+); a string from `${command:pickProcess}`. */
+  processId?: number | string;
+  /** The interpreter that attaches by process id (default: the program's own). */
+  python?: string;
   /** The one-time token the runtime printed, or the file it wrote it to. */
   token?: string;
   tokenFile?: string;
@@ -60,7 +65,7 @@ export interface AttachArguments {
 }
 
 export const ATTACH_ARGUMENT_KEYS = [
-  'host', 'port', 'token', 'tokenFile', 'justMyCode', 'tasksUpdateIntervalMs', 'maxTaskThreads', 'trace',
+  'host', 'port', 'processId', 'python', 'token', 'tokenFile', 'justMyCode', 'tasksUpdateIntervalMs', 'maxTaskThreads', 'trace',
 ] as const satisfies readonly (keyof AttachArguments)[];
 
 type MissingAttachKeys = Exclude<keyof AttachArguments, (typeof ATTACH_ARGUMENT_KEYS)[number]>;
@@ -94,9 +99,17 @@ function checkCommon(raw: Record<string, unknown>, fail: (what: string) => never
 export function checkAttachArguments(raw: Record<string, unknown>): AttachArguments {
   const fail = failer('attach');
   checkCommon(raw, fail);
-  if (typeof raw.port !== 'number' || !Number.isInteger(raw.port) || raw.port <= 0 || raw.port > 65535) fail('"port" must be the port the program listens on.');
-  for (const key of ['host', 'token', 'tokenFile'] as const) {
+  for (const key of ['host', 'token', 'tokenFile', 'python'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') fail(`"${key}" must be a string.`);
+  }
+  if (raw.processId !== undefined) {
+    const pid = typeof raw.processId === 'string' ? Number(raw.processId.trim()) : raw.processId;
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) fail('"processId" must be the id of a running Python process.');
+    if (raw.port !== undefined) fail('give either "processId" or "port", not both.');
+    return raw as unknown as AttachArguments;
+  }
+  if (typeof raw.port !== 'number' || !Number.isInteger(raw.port) || raw.port <= 0 || raw.port > 65535) {
+    fail('"port" must be the port the program listens on, or give the "processId" of a running program (Python 3.14+).');
   }
   if (raw.token === undefined && raw.tokenFile === undefined) fail('give the "token" the program printed, or its "tokenFile".');
   return raw as unknown as AttachArguments;

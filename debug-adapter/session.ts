@@ -160,9 +160,9 @@ export class AsyncioLensSession extends LoggingDebugSession {
       this.maxTaskThreads = args.maxTaskThreads ?? DEFAULT_MAX_TASK_THREADS;
       this.attached = true;
       await this.agent.attach({
-        host: args.host ?? '127.0.0.1',
-        port: args.port,
-        token: args.token ?? (await readTokenFile(args.tokenFile!)),
+        target: args.processId !== undefined
+          ? { processId: Number(args.processId), python: args.python, runtimeDir: this.options.runtimeDir }
+          : { host: args.host ?? '127.0.0.1', port: args.port!, token: args.token ?? (await readTokenFile(args.tokenFile!)) },
         subscribe: { intervalMs: args.tasksUpdateIntervalMs ?? DEFAULT_TASKS_UPDATE_INTERVAL_MS, compact: true },
         debug: { justMyCode: args.justMyCode ?? true, stopOnEntry: false },
       });

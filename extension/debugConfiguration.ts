@@ -26,6 +26,10 @@ export class AsyncioLensConfigurationProvider implements vscode.DebugConfigurati
       }
       config = currentFileConfiguration(document.uri.fsPath);
     }
+    if (config.request === 'attach') {
+      config.tasksUpdateIntervalMs ??= readConfig().tasksUpdateIntervalMs;
+      return config; // by process id the program's own interpreter attaches
+    }
     if (!config.program) {
       void vscode.window.showErrorMessage('Asyncio Lens: the launch configuration has no "program" to run.');
       return undefined;

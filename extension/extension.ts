@@ -10,6 +10,7 @@ import { SnippetRunner } from './snippets';
 import { createPausedHints } from './pausedHints';
 import { readConfig } from './settings';
 import { createTasksStatusBar } from './statusBar';
+import { pickPythonProcess } from './processPicker';
 import { registerTaskCommands } from './taskCommands';
 import { TasksViewProvider } from './tasksView';
 import { runPythonInTerminal } from './terminal';
@@ -69,6 +70,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     command(Commands.openSnippet, (id: string) => snippets.open(id)),
     command(Commands.runSnippet, (id: string) => snippets.run(id)),
     command(Commands.debugSnippet, (id: string) => snippets.debug(id)),
+    command(Commands.pickProcess, () => pickPythonProcess()),
   );
   context.subscriptions.push(startLanguageClient(context, log));
   log.info(`Activated in ${Date.now() - started} ms`);

@@ -19,6 +19,8 @@ export const Commands = {
   arrangeByStructure: 'asyncioLens.arrangeByStructure',
   hideFinished: 'asyncioLens.hideFinished',
   showFinished: 'asyncioLens.showFinished',
+  /** `${command:pickProcess}` in an attach configuration. */
+  pickProcess: 'asyncioLens.pickProcess',
 } as const;
 
 /** Context keys the extension sets with `setContext` (menus' `when` clauses use them). */

@@ -201,6 +201,7 @@ function viaWords(via: string): string {
     case 'wait_for': return l10n.t('wait_for');
     case 'parent': return l10n.t('its parent being cancelled');
     case 'debugger': return l10n.t('the debugger');
+    case 'unseen': return l10n.t('a request made before Asyncio Lens attached');
     default: return via;
   }
 }

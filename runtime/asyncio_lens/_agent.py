@@ -18,7 +18,7 @@ from ._snapshot import Collector
 from ._taskwarnings import Warnings
 from ._watchdog import DEFAULT_THRESHOLD, Watchdog
 
-__all__ = ["Agent", "threshold_from_env"]
+__all__ = ["Agent", "threshold_from_env", "current"]
 
 _log = logging.getLogger(__name__)
 
@@ -34,9 +34,18 @@ def threshold_from_env(default=DEFAULT_THRESHOLD):
         return default
 
 
+_current = []  # the started agent of this process (at most one)
+
+
+def current():
+    """The agent started in this process, or None (attach by PID looks for one)."""
+    return _current[0] if _current else None
+
+
 class Agent:
     def __init__(self, tracker, collector=None, blocked_threshold=DEFAULT_THRESHOLD):
         self.tracker = tracker
+        self.engine = None  # the debugger (``_engine.Engine``), when one is used
         self.collector = collector or Collector(tracker, tracker.history_size)
         self.warnings = Warnings()
         self.collector.warnings = self.warnings
@@ -47,6 +56,21 @@ class Agent:
 
     def listen(self, fn):
         self._listeners.append(fn)
+
+    def unlisten(self, fn):
+        try:
+            self._listeners.remove(fn)
+        except ValueError:
+            pass
+
+    def serve(self, server):
+        """Give *server*'s client the debugger's requests (if there is a debugger) and the
+        agent's events, until its connection ends."""
+        server.agent = self
+        if self.engine is not None:
+            self.engine.attach(server)
+        self.listen(server.post)
+        server.on_close.append(lambda: self.unlisten(server.post))
 
     def _emit(self, method, params):
         for fn in list(self._listeners):
@@ -70,6 +94,7 @@ class Agent:
         if self._started:
             return
         self._started = True
+        _current[:] = [self]
         for name, fn in (("locks", _locks.install),
                          ("warnings", self.warnings.install), ("uvloop", lambda: _uvloop.install(self.tracker))):
             try:
@@ -100,6 +125,8 @@ class Agent:
         return self.warnings.drain_new()
 
     def close(self):
+        if current() is self:
+            _current.clear()
         if self.watchdog is not None:
             self.watchdog.stop()
         for fn in (_timing.uninstall, _locks.uninstall, self.warnings.uninstall, _uvloop.uninstall):

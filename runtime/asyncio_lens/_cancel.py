@@ -27,14 +27,15 @@ import asyncio
 import sys
 from asyncio import tasks as _tasks
 
-__all__ = ["record_cancel", "record_uncancel", "cancel_record", "cancel_json", "VIA"]
+__all__ = ["record_cancel", "record_uncancel", "cancel_record", "cancel_json", "unseen_cancel_json", "VIA"]
 
 _getframe = sys._getframe
 _current_task = _tasks.current_task
 _PY311 = sys.version_info >= (3, 11)
+_PY313 = sys.version_info >= (3, 13)
 _TG_QUIRK = (3, 11) <= sys.version_info[:2] < (3, 13)
 
-VIA = ("user", "taskgroup", "timeout", "gather", "wait_for", "parent", "shutdown", "interrupt", "debugger")
+VIA = ("user", "taskgroup", "timeout", "gather", "wait_for", "parent", "shutdown", "interrupt", "debugger", "unseen")
 
 # id(code) -> via, for the asyncio functions that cancel tasks. The code objects are
 # kept in _CODES so that their ids stay theirs.
@@ -186,6 +187,24 @@ def cancel_record(task):
     """A copy of the task's cancel record, or None."""
     rec = getattr(task, "_lens_cancel", None)
     return None if rec is None else tuple(rec[:8]) + (list(rec[8]),)
+
+
+def unseen_cancel_json(task):
+    """The CancelInfo of a task that asyncio says is being cancelled though no request was
+    recorded: it was made before the agent started (attach by PID) or by a program's task
+    factory that is not ours. None otherwise. 3.13+ only: 3.11/3.12 leave ``cancelling()``
+    at 1 after some TaskGroup exits, so there it is no evidence on its own."""
+    if not _PY313:
+        return None
+    try:
+        count = task.cancelling()
+        if not count:
+            return None
+        message = task._cancel_message
+    except Exception:  # noqa: BLE001
+        return None
+    return {"requested": None, "count": count, "by_task": None, "via": "unseen", "site": None,
+            "message": message if isinstance(message, str) else None}
 
 
 def cancel_json(rec, task=None, in_group_exit=False):

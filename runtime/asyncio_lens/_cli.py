@@ -21,7 +21,7 @@ import logging
 import os
 import sys
 
-from . import _agent, _clisnap, _launch, _server, _snapshot, _tracker
+from . import _agent, _clisnap, _launch, _pidcli, _server, _snapshot, _tracker
 from ._protocol import TOKEN_ENV
 
 __all__ = ["main", "console_main", "parse_args", "UsageError", "USAGE"]
@@ -31,6 +31,7 @@ _log = logging.getLogger(__name__)
 USAGE = """\
 usage: python -m asyncio_lens run [options] script.py [args ...]
        python -m asyncio_lens run [options] -m module [args ...]
+       python -m asyncio_lens attach|ps|pstree PID ...   (Python 3.14+; attach -h)
 
 Runs the program as plain python would, and records its asyncio tasks.
 
@@ -219,6 +220,8 @@ def main(argv=None):
     token = os.environ.pop(TOKEN_ENV, None)
     _setup_log_file()
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in _pidcli.COMMANDS:
+        return _pidcli.main(argv)
     try:
         opts = parse_args(argv)
     except UsageError as exc:
@@ -262,7 +265,7 @@ def main(argv=None):
             return _fatal("cannot connect to the debugger at %s: %s" % (opts.connect_text, exc))
         tracker.start_recording()
         server = _server.Server(sock, agent.collector, token)
-        _attach(server, agent)
+        agent.serve(server)
         if not _start_and_wait(server):
             return _fatal("the debugger at %s closed the connection before the program started"
                           % opts.connect_text)
@@ -334,14 +337,6 @@ def _new_engine(tracker):
     return Engine(tracker.loops)
 
 
-def _attach(server, agent):
-    server.agent = agent
-    engine = getattr(agent, "engine", None)
-    if engine is not None:
-        engine.attach(server)
-    agent.listen(server.post)
-
-
 def _listen(opts, tracker, agent):
     """--listen: a server once a debugger attached (or, with --no-wait, later); an int
     exit status on failure."""
@@ -375,7 +370,7 @@ def _listen(opts, tracker, agent):
         if peer is None:
             return None
         server = _server.Server(peer.sock, agent.collector, token, peer)
-        _attach(server, agent)
+        agent.serve(server)
         return server
 
     if opts.no_wait:

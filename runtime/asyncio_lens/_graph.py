@@ -11,8 +11,9 @@ waits for L2, B holds L2 and waits for L1).
 On 3.14+, asyncio records awaited-by edges itself (``future._asyncio_awaited_by``, a
 set of the tasks awaiting the future, or None). Where a task's type has that attribute,
 :func:`awaited_by` starts from asyncio's edges and adds the inferred ones they lack
-(``wait()``, ``shield`` and the like are classified here; asyncio may not record them). Untested on a real 3.14: no 3.14
-interpreter was available; the test gives a Task subclass the attribute instead.
+(asyncio records them through ``future_add_to_awaited_by``, but a task subclass or
+another Task implementation may not). A test checks, on 3.14+, that the edges agree with
+``asyncio.capture_call_graph`` for every kind of wait.
 """
 
 __all__ = ["awaited_by", "find_cycles", "native_awaited_by", "native_edges"]

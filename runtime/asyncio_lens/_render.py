@@ -13,7 +13,7 @@ the failed or cancelled tasks of the history.
 
 import os
 
-__all__ = ["render_tree"]
+__all__ = ["render_tree", "wait_words", "cancel_words"]
 
 _HISTORY_SHOWN = 50
 
@@ -44,36 +44,51 @@ def _name(tasks, tid):
     return "%r" % t["name"] if t is not None else "#%s" % tid
 
 
+def wait_words(w):
+    """What a pending task waits on, in words ("waiting on sleep 1.4 s left", "ready to run")."""
+    if not w:
+        return ""
+    if w["kind"] == "runnable":
+        return "ready to run"
+    return "waiting on " + w["kind"] + (" " + w["detail"] if w.get("detail") else "")
+
+
+def cancel_words(t, names):
+    """The task's cancellation mark, or "" (*names*: {id: task info} for who asked)."""
+    c = t.get("cancel")
+    if not (c and (c["count"] or t["state"] == "cancelled")):
+        return ""
+    mark = "cancel requested"
+    if c["count"] > 1:
+        mark += " \u00d7%d" % c["count"]
+    mark += " via %s" % c["via"]
+    if c.get("by_task") is not None:
+        mark += " by %s" % _name(names, c["by_task"])
+    if c.get("site"):
+        mark += " at %s" % _where(c["site"])
+    if c.get("message"):
+        mark += " (%r)" % c["message"]
+    return mark
+
+
 def _task_line(t, tasks, names=None):
+    names = names or tasks
     parts = ["%r %s()" % (t["name"], t["coro"] or "?")]
     state = t["state"]
     w = t.get("waiting_on")
     if state == "pending" and w:
-        wait = w["kind"]
-        if w.get("detail"):
-            wait += " " + w["detail"]
-        parts.append("waiting on " + wait if w["kind"] != "runnable" else "ready to run")
+        parts.append(wait_words(w))
     elif state == "failed":
         parts.append("failed: %s" % t.get("exception"))
     else:
         parts.append(state)
-    c = t.get("cancel")
-    if c and (c["count"] or state == "cancelled"):
-        mark = "cancel requested"
-        if c["count"] > 1:
-            mark += " \u00d7%d" % c["count"]
-        mark += " via %s" % c["via"]
-        if c.get("by_task") is not None:
-            mark += " by %s" % _name(names or tasks, c["by_task"])
-        if c.get("site"):
-            mark += " at %s" % _where(c["site"])
-        if c.get("message"):
-            mark += " (%r)" % c["message"]
+    mark = cancel_words(t, names)
+    if mark:
         parts.append(mark)
     if t.get("shielded"):
         parts.append("shielded")
     if t.get("awaited_by"):
-        parts.append("awaited by " + ", ".join(_name(names or tasks, a) for a in t["awaited_by"]))
+        parts.append("awaited by " + ", ".join(_name(names, a) for a in t["awaited_by"]))
     parts.append("#%d" % t["id"])
     return " \u00b7 ".join(parts)
 

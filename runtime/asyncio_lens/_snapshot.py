@@ -40,6 +40,7 @@ _TICK_EVERY = 16  # tasks between looks at the slice's clock
 _SETTLE_AFTER_WALKS = 1000  # a collection that walked this many chains: settle_survivors()
 _NOT_AWAITED = ((), False)  # awaited-by key of a task nobody awaits, not shielded
 _NO_STAMP = (None, None)  # no cancel request, no asyncio.timeout
+_LENS_TASK_TYPES = (_tracker.LensTask, _tracker.RecordingLensTask)
 
 
 def python_version():
@@ -356,7 +357,11 @@ class Collector:
             created = int((created + EPOCH_OFFSET) * 1e6 + 0.5) / 1e6
         if first is not None:
             first = int((first + EPOCH_OFFSET) * 1e6 + 0.5) / 1e6
-        cancel = None if rec is None else _cancel.cancel_json(_cancel.cancel_record(task), task, in_exit)
+        if rec is None:
+            # Our Task subclass records every request; other tasks only tell cancelling().
+            cancel = None if type(task) in _LENS_TASK_TYPES else _cancel.unseen_cancel_json(task)
+        else:
+            cancel = _cancel.cancel_json(_cancel.cancel_record(task), task, in_exit)
         # Keys in the order of _protocol.TASK_KEYS.
         info = {
             "id": tid, "name": name, "state": "pending", "parent": parent, "group": group, "coro": coro,

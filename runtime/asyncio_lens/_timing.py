@@ -21,6 +21,7 @@ their end from a finalizer instead, and have no step figures.
 """
 
 import asyncio
+import threading
 import time
 from asyncio import events as _events
 
@@ -165,6 +166,24 @@ def _make_timing_run(orig, kinds):
     return _run
 
 
+def _probe_in_thread():
+    """:func:`_step_callbacks` on a thread of its own: the caller's thread may be running a
+    loop, even a task step (attach by PID starts the agent there), and a thread has its
+    own running loop and current task."""
+    out = []
+
+    def probe():
+        try:
+            out.append(_step_callbacks())
+        except Exception:  # noqa: BLE001
+            pass
+
+    t = threading.Thread(target=probe, name="asyncio-lens-probe", daemon=True)
+    t.start()
+    t.join()
+    return out[0] if out else None
+
+
 def _apply():
     """Install the hook the wanted mode needs (or none)."""
     global _orig_run, _mode, _cb_types
@@ -172,9 +191,8 @@ def _apply():
     if mode == _mode:
         return
     if mode is not None and _cb_types is None:
-        try:
-            _cb_types = _step_callbacks()
-        except Exception:  # noqa: BLE001 - an odd asyncio: no hook
+        _cb_types = _probe_in_thread()
+        if _cb_types is None:  # an odd asyncio: no hook
             return
     if _orig_run is not None:
         _events.Handle._run = _orig_run

@@ -196,6 +196,15 @@ class Tracker:
     def loops(self):
         return list(self._loops)
 
+    def adopt(self, loop):
+        """Track *loop*, made before :meth:`install` (attach by PID): its tasks are read from
+        now on, and the tasks it makes from now on get our factory around its own."""
+        if loop in self._loops:
+            return
+        if isinstance(loop, _base_events.BaseEventLoop) and user_factory_of(loop._task_factory) is _NOT_OURS:
+            loop._task_factory = self.factory_for(loop._task_factory)
+        self._loops.add(loop)
+
     def _fault(self, where):
         self.faults += 1
         if self.faults <= 10:

@@ -507,9 +507,9 @@ def test_hostile_tasks_do_not_break_snapshots(collector):
 
 def test_asyncio_own_awaited_by_edges_are_taken_where_tasks_carry_them(collector):
     """3.14's asyncio records who awaits a future in ``future._asyncio_awaited_by`` (a set of
-    tasks, or None). Untested on a real 3.14 (no 3.14 interpreter here): a real asyncio
-    Task subclass carries the attribute the way 3.14's Future does, and an edge is put
-    there that the wait classification cannot see (the waiter waits on an Event)."""
+    tasks, or None). A Task subclass carries the attribute the way 3.14's Future does (so
+    the test runs on every version), and an edge is put there that the wait
+    classification cannot see (the waiter waits on an Event)."""
 
     class AwaitedTask(asyncio.Task):
         _asyncio_awaited_by = None  # 3.14: None until some task awaits the future
@@ -592,3 +592,74 @@ def test_awaited_by_and_shielded_follow_the_awaiters_while_the_awaited_entries_a
     assert again["inner"] == after["inner"] and again["guarded"] == after["guarded"]  # no change: same keys
     assert "awaiter" not in after and "shielder" not in after
     assert collector.tracker.faults == 0
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="asyncio.capture_call_graph is new in 3.14")
+def test_awaited_by_agrees_with_capture_call_graph(collector):
+    """Every kind of wait that makes one task await another: our awaited_by edges are the
+    ones asyncio's own call graph (3.14+) gives, task for task."""
+
+    async def leaf(ev):
+        await ev.wait()
+
+    async def await_task(t):
+        await t
+
+    async def main():
+        ev = asyncio.Event()
+        made = []
+
+        def task(coro, name):
+            t = asyncio.create_task(coro, name=name)
+            made.append(t)
+            return t
+
+        a = task(leaf(ev), "a")
+        task(await_task(a), "direct")
+        g1, g2 = task(leaf(ev), "g1"), task(leaf(ev), "g2")
+
+        async def gatherer():
+            await asyncio.gather(g1, g2)
+
+        async def group():
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(leaf(ev), name="tg-child")
+
+        inner = task(leaf(ev), "inner")
+
+        async def shielder():
+            await asyncio.shield(inner)
+
+        w, wf, ac = task(leaf(ev), "w-target"), task(leaf(ev), "wf-target"), task(leaf(ev), "ac-target")
+
+        async def waiter():
+            await asyncio.wait([w])
+
+        async def wait_for():
+            await asyncio.wait_for(wf, 100)
+
+        async def in_timeout():
+            async with asyncio.timeout(100):
+                await a
+
+        async def as_completed():
+            for f in asyncio.as_completed([ac]):
+                await f
+
+        for coro, name in ((gatherer(), "gatherer"), (group(), "tg-owner"), (shielder(), "shielder"),
+                           (waiter(), "waiter"), (wait_for(), "wait-for"), (in_timeout(), "tmo"),
+                           (as_completed(), "as-completed")):
+            task(coro, name)
+        snap = await snapshot_from_thread(collector)
+        names = {t["id"]: t["name"] for t in snap["tasks"]}
+        ours = {t["name"]: sorted(names[i] for i in t["awaited_by"]) for t in snap["tasks"]}
+        theirs = {t.get_name(): sorted(g.future.get_name() for g in asyncio.capture_call_graph(t).awaited_by)
+                  for t in asyncio.all_tasks()}
+        ev.set()
+        await asyncio.gather(*made)
+        return ours, theirs
+
+    ours, theirs = asyncio.run(main())
+    assert ours == theirs
+    assert theirs["a"] == ["direct", "tmo"] and theirs["tg-child"] == ["tg-owner"]  # the zoo did wait
+    assert all(theirs[n] for n in ("g1", "g2", "inner", "w-target", "wf-target", "ac-target"))

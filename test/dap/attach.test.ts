@@ -10,7 +10,11 @@ import type { Snapshot } from '../../debug-adapter/agentProtocol';
 import { CustomRequests } from '../../debug-adapter/customProtocol';
 import { FIXTURES, Harness, ROOT, startAdapter } from './adapterClient';
 
-const python = (findPythons() as { path: string }[])[0].path;
+const pythons = findPythons() as { minor: string; version: string; path: string }[];
+const python = pythons[0].path;
+/** Attach by process id needs CPython 3.14+ (sys.remote_exec, PEP 768). */
+const remotePythons = pythons.filter((p) => Number(p.minor.split('.')[1]) >= 14);
+const olderPython = pythons.find((p) => Number(p.minor.split('.')[1]) < 14);
 
 /** Starts a fixture under `--listen 127.0.0.1:0` and waits for the token file it writes. */
 async function listening(args: string[]): Promise<{ child: ChildProcess; tokenFile: string; port: number; stdout: () => string }> {
@@ -75,6 +79,95 @@ describe('attach to a program started with --listen', () => {
     ).rejects.toThrow(/refused the connection/);
     await h.client.configurationDoneRequest();
     await refused;
+  });
+});
+
+/** Starts fixtures/idle_loop.py with plain python; resolves once it printed "ready PID". */
+async function plainIdleProgram(interpreter: string) {
+  const child = spawn(interpreter, [join(FIXTURES, 'idle_loop.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the program ended (${code}) before it was ready: ${err}`)));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (/^ready \d+$/m.test(out)) resolve();
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+describe.each(remotePythons.map((p) => [p.version, p.path]))('attach by process id to a plain Python %s program', (_version, interpreter) => {
+  let h: Harness;
+  let child: ChildProcess | undefined;
+  beforeEach(async () => {
+    h = await startAdapter();
+  });
+  afterEach(async () => {
+    await h.client.stop();
+    child?.kill();
+  });
+
+  it('starts the agent in a program whose loop is idle, shows its tasks, stops at a breakpoint, and leaves it running on detach', async () => {
+    const program = await plainIdleProgram(interpreter);
+    child = program.child;
+    const configured = h.client.waitForEvent('initialized').then(async () => {
+      await h.client.setBreakpointsRequest({ source: { path: join(FIXTURES, 'idle_loop.py') }, breakpoints: [{ line: 22 }] });
+      await h.client.configurationDoneRequest();
+    });
+    await h.client.initializeRequest();
+    // An idle program sends one tasks event after the attach, and none until something changes.
+    const firstTasks = h.client.waitForEvent('asyncioLens/tasksChanged');
+    await Promise.all([configured, h.client.attachRequest({ processId: String(child.pid) } as DebugProtocol.AttachRequestArguments)]);
+    await firstTasks;
+    const seen = ((await h.client.send(CustomRequests.tasks)) as { body: Snapshot }).body;
+    const main = seen.tasks.find((t) => t.coro === 'main')!;
+    expect(main.waiting_on?.kind).toBe('stream.read');
+    expect(seen.tasks.find((t) => t.name === 'worker-1')?.waiting_on?.kind).toBe('event');
+    const stopped = h.client.waitForEvent('stopped');
+    child.stdin!.write('hello\n');
+    const stop = (await stopped) as DebugProtocol.StoppedEvent;
+    expect(stop.body.reason).toBe('breakpoint');
+    const { body } = await h.client.stackTraceRequest({ threadId: stop.body.threadId! });
+    expect(body.stackFrames[0]).toMatchObject({ name: 'main', line: 22 });
+    await h.client.continueRequest({ threadId: stop.body.threadId! });
+    const terminated = h.client.waitForEvent('terminated');
+    await h.client.disconnectRequest({ terminateDebuggee: false });
+    await terminated.catch(() => undefined);
+    expect(await program.exited).toBe(3);
+    expect(program.stdout()).toBe(`ready ${child.pid}\nread hello [10, 20]\n`);
+    expect(program.stderr()).toBe('');
+  });
+});
+
+describe('attach by process id: refusals', () => {
+  let h: Harness;
+  let child: ChildProcess | undefined;
+  beforeEach(async () => {
+    h = await startAdapter();
+  });
+  afterEach(async () => {
+    await h.client.stop();
+    child?.kill();
+  });
+
+  it('a process that does not exist', async () => {
+    await h.client.initializeRequest();
+    const python = remotePythons[0]?.path ?? pythons[0].path;
+    await expect(h.client.attachRequest({ processId: 4_000_000, python } as DebugProtocol.AttachRequestArguments)).rejects.toThrow(
+      remotePythons.length ? /there is no process 4000000/ : /needs Python 3.14/,
+    );
+  });
+
+  it.runIf(olderPython !== undefined)('a Python older than 3.14 says what to do instead', async () => {
+    const program = await plainIdleProgram(olderPython!.path);
+    child = program.child;
+    await h.client.initializeRequest();
+    await expect(h.client.attachRequest({ processId: child.pid } as DebugProtocol.AttachRequestArguments)).rejects.toThrow(
+      /needs Python 3.14 or later \(this is 3\.1[0-3]\); start the program with `python -m asyncio_lens run --listen/,
+    );
   });
 });
 
