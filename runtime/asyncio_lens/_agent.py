@@ -89,8 +89,9 @@ class Agent:
                               params.get("task_name"))
         self._emit(method, params)
 
-    def start(self):
-        """Install the hooks (after ``tracker.install()``) and start the watchdog."""
+    def start(self, watchdog=True):
+        """Install the hooks (after ``tracker.install()``) and start the watchdog (or later,
+        with :meth:`start_watchdog`, when the caller itself holds a loop up meanwhile)."""
         if self._started:
             return
         self._started = True
@@ -101,7 +102,11 @@ class Agent:
                 fn()
             except Exception:  # noqa: BLE001
                 _log.exception("cannot install %s", name)
-        if self._threshold and self._threshold > 0:
+        if watchdog:
+            self.start_watchdog()
+
+    def start_watchdog(self):
+        if self.watchdog is None and self._threshold and self._threshold > 0:
             self.watchdog = Watchdog(self.tracker, self._threshold, self._watchdog_event)
             self.collector.watchdog = self.watchdog
             self.watchdog.start()

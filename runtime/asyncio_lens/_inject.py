@@ -67,7 +67,9 @@ def _ensure_agent():
         tracker = _tracker.Tracker()
         tracker.install()
         agent = _agent.Agent(tracker, _snapshot.Collector(tracker, tracker.history_size), _agent.threshold_from_env())
-        agent.start()
+        # The watchdog starts once this (on the loop's thread) is done: it would report the
+        # loop blocked by the attach itself.
+        agent.start(watchdog=False)
         atexit.register(_finish, agent)
     tracker = agent.tracker
     for loop in _running_loops():
@@ -80,6 +82,7 @@ def _ensure_agent():
         agent.engine = engine = Engine(tracker.loops)
         engine.start()  # on the main thread, where sys.remote_exec runs this
         atexit.register(engine.close)
+    agent.start_watchdog()
     return agent
 
 

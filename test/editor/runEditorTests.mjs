@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { findPythons } from '../../scripts/pythons.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -93,6 +94,10 @@ const resultFile = path.join(work, 'result.json');
 const workspace = path.join(HERE, 'workspace');
 try { fs.unlinkSync(path.join(workspace, 'tasks_fixture.stop')); } catch {}
 
+// The CPython 3.14 the editor tier debugs and attaches to (see suite/python314.js).
+const python314 = findPythons().find((p) => p.minor === '3.14')?.path;
+log(python314 ? `CPython 3.14 for the editor tier: ${python314}` : 'no CPython 3.14 found: the 3.14 tests will fail');
+
 const { runTests } = require('@vscode/test-electron');
 let code;
 try {
@@ -102,7 +107,7 @@ try {
     extensionDevelopmentPath: devPath,
     extensionTestsPath: process.env.LENS_TESTS_PATH ? path.resolve(process.env.LENS_TESTS_PATH) : path.join(HERE, 'suite', 'index.js'),
     launchArgs: [workspace, `--user-data-dir=${path.join(work, 'user-data')}`, `--extensions-dir=${path.join(work, 'extensions')}`],
-    extensionTestsEnv: { LENS_RESULT: resultFile },
+    extensionTestsEnv: { LENS_RESULT: resultFile, LENS_PYTHON_314: python314 ?? '' },
   });
 } catch (e) {
   code = typeof e.code === 'number' ? e.code : 1;

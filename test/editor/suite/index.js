@@ -236,6 +236,7 @@ exports.run = async function run() {
   await lintTests(test, folder);
   await require('./tasksView').tasksViewTests(test, folder);
   await require('./course').courseTests(test);
+  await require('./python314').python314Tests(test, folder);
 
   const failed = results.filter((r) => !r.ok).length;
   const out = process.env.LENS_RESULT;
