@@ -1,8 +1,10 @@
 """Task snapshots and deltas, built from any thread.
 
-A :class:`Collector` reads every task from asyncio's own registry (the WeakSet behind
-``asyncio.all_tasks``, copied with retries as ``all_tasks`` does), so it also sees tasks
-that are done but still referenced. It reads only suspended frames' locals, reads the
+A :class:`Collector` reads every task from asyncio's own registry: before 3.14 the WeakSet
+behind ``asyncio.all_tasks`` (copied with retries as ``all_tasks`` does), so it also sees
+tasks that are done but still referenced; from 3.14 on ``asyncio.all_tasks(loop)`` of each
+loop the tracker knows (native tasks live in per-thread lists there, and the step hook
+records the ends). No reference to a task is kept, on any thread or loop. It reads only suspended frames' locals, reads the
 task's coroutine through ``task._coro`` (``get_coro()`` crashes on 3.12.1 for finished
 eager tasks) and never calls ``task.exception()`` (that would mark the exception as
 retrieved). A task's info is a plain JSON-serialisable dict with exactly the keys of
