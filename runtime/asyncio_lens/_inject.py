@@ -74,6 +74,7 @@ def _ensure_agent():
     tracker = agent.tracker
     for loop in _running_loops():
         tracker.adopt(loop)
+    _adopt_tasks(tracker.loops())
     tracker.start_recording()
     agent.enable_timing()
     if agent.engine is None:
@@ -84,6 +85,26 @@ def _ensure_agent():
         atexit.register(engine.close)
     agent.start_watchdog()
     return agent
+
+
+def _adopt_tasks(loops):
+    """Give the tasks made before the attach what their TaskGroup tells: the group, and the
+    group's task as their parent (the factory records both for tasks made later)."""
+    from ._sites import _group_id, task_id
+
+    for task in _snapshot.registry(loops):
+        if getattr(task, "_lens_parent", None) is not None or getattr(task, "_lens_group", None) is not None:
+            continue
+        for entry in getattr(task, "_callbacks", None) or ():
+            cb = entry[0] if type(entry) is tuple else entry
+            tg = getattr(cb, "__self__", None)
+            if getattr(cb, "__name__", None) == "_on_task_done" and hasattr(tg, "_parent_task"):
+                try:
+                    task._lens_group = _group_id(tg)
+                    task._lens_parent = task_id(tg._parent_task)
+                except Exception:  # noqa: BLE001 - a task that takes no attributes
+                    pass
+                break
 
 
 def _finish(agent):

@@ -72,6 +72,9 @@ def test_attach_to_an_idle_loop_prints_the_tree_and_changes_nothing(target, tmp_
     assert re.search(r"'shielder' main.<locals>.shielder\(\) · waiting on shield Task 'guarded'", tree), tree
     assert re.search(r"'stubborn' stubborn\(\) · waiting on event not set · cancel requested via unseen · #", tree), tree
     assert re.search(r"main\(\) · waiting on stream.read", tree), tree
+    # Made before the attach, yet in its TaskGroup under its parent (from the group's callbacks).
+    assert re.search(r"'grouper' [^\n]*\n(?:[│ ]+at [^\n]*\n)+[│ ]*└─ TaskGroup #\d+ \(1 task\)\n[│ ]*└─ 'member' leaf\(\)",
+                     tree), tree
     assert b'"processId": %d' % t.proc.pid in r.stderr
     # Attach again: the agent is reused, and a debugger could attach with the token file.
     token_file = str(tmp_path / "token")

@@ -3,7 +3,7 @@
 ``idle``: the loop sleeps in epoll_wait (nothing scheduled) until a line comes on stdin.
 ``blocking``: the coroutine reads the line with a blocking read instead (the loop is
 blocked, its main thread in the read system call). Meanwhile 'guarded' runs shielded by 'shielder', and 'stubborn' finishes
-its wait although it was cancelled. Exits 3 after printing what it read.
+its wait although it was cancelled, and 'grouper' waits for the 'member' of its TaskGroup. Exits 3 after printing what it read.
 """
 import asyncio
 import os
@@ -29,8 +29,13 @@ async def main():
     async def shielder():
         await asyncio.shield(guarded)
 
+    async def grouper():
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(leaf(ev), name="member")
+
     sh = asyncio.create_task(shielder(), name="shielder")
     st = asyncio.create_task(stubborn(ev), name="stubborn")
+    gr = asyncio.create_task(grouper(), name="grouper")
     blocking = sys.argv[1:] == ["blocking"]
     if not blocking:  # (a read pipe makes stdin non-blocking)
         reader = asyncio.StreamReader()
@@ -44,7 +49,7 @@ async def main():
     else:
         line = await reader.readline()
     ev.set()
-    await asyncio.gather(sh, st, return_exceptions=True)
+    await asyncio.gather(sh, st, gr, return_exceptions=True)
     print("read", line.decode().strip(), flush=True)
     return 3
 
