@@ -19,8 +19,17 @@ function hasPytest(python) {
   return r.status === 0;
 }
 
+/** The package index to name: PIP_INDEX_URL, else the first one pip is configured with. The default
+ * index may be unreachable (pip then retries it for ~40 s a call), so it is never left implicit. */
+function localIndex(python) {
+  if (process.env.PIP_INDEX_URL) return process.env.PIP_INDEX_URL;
+  const r = spawnSync(python, ['-m', 'pip', 'config', 'get', 'global.extra-index-url'], { encoding: 'utf8', timeout: 60_000 });
+  return r.status === 0 ? r.stdout.trim().split(/\s+/)[0] || undefined : undefined;
+}
+
 function pip(python, args) {
-  const r = spawnSync(python, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', ...args], {
+  const index = localIndex(python);
+  const r = spawnSync(python, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', ...(index ? ['--index-url', index] : []), ...args], {
     stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000,
   });
   return r.status === 0;

@@ -128,6 +128,11 @@ def make_create_task(orig, plain_factory):
     return create_task
 
 
+def _asyncio_task(loop, coro, **kwargs):
+    """What ``create_task`` makes without a factory: ``asyncio.tasks.Task`` as it is now."""
+    return _tasks.Task(coro, loop=loop, **kwargs)
+
+
 def _make_plain_factory(tracker, which):
     task_classes = _task_classes
     ids = _ids
@@ -135,11 +140,18 @@ def _make_plain_factory(tracker, which):
     tg_create_code = _TG_CREATE_CODE
     clock = _clock
     name_bug = _SET_NAME_NONE_BUG
+    tasks_module = _tasks
+    # A program (CPython's own tests do) may put another Task class in asyncio.tasks.Task,
+    # e.g. the pure-Python one, which only works with the pure-Python running-loop
+    # functions: then its class makes the task, as without us, and our data is attached.
+    replaced = _make_composed_factory(tracker, _asyncio_task)
 
     def asyncio_lens_task_factory(loop, coro, **kwargs):
         # The hot path: one call per task, everything inline (a Python call costs
         # more than most of what it would do). No done-callback, no frame locals
         # (except TaskGroup.create_task's self), no line numbers (resolved later).
+        if tasks_module.Task is not _Task:
+            return replaced(loop, coro, **kwargs)
         cls = task_classes[which]
         if name_bug and "name" not in kwargs:
             # 3.13.0-3.13.2 pass no name to a factory, so Task() would use up a

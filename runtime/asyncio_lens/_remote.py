@@ -25,7 +25,11 @@ RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _BOOTSTRAP = '''exec(compile(%r, "<asyncio-lens attach>", "exec"), {"__name__": "asyncio_lens_attach"})
 '''
 _BODY = '''import os, sys
-if not os.path.exists(%(cancelled)r):
+if os.path.exists(%(cancelled)r):  # the attacher gave up: leave nothing behind
+    for name in os.listdir(%(work)r):
+        os.remove(os.path.join(%(work)r, name))
+    os.rmdir(%(work)r)
+else:
     _added = %(runtime)r not in sys.path
     if _added:
         sys.path.insert(0, %(runtime)r)
@@ -85,6 +89,16 @@ def _remote_exec(pid, path):
                           % (pid, text, sys.version_info[0], sys.version_info[1])) from None
 
 
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+
+
 def _private_dir(pid):
     """A temporary directory only we and the target can use."""
     path = tempfile.mkdtemp(prefix="asyncio-lens-attach-")
@@ -109,7 +123,7 @@ def call(pid, func, kwargs=None, timeout=None, progress=None):
     reply = os.path.join(work, "reply.json")
     cancelled = os.path.join(work, "cancelled")
     script = os.path.join(work, "attach.py")
-    body = _BODY % {"cancelled": cancelled, "runtime": RUNTIME_DIR, "reply": reply, "func": func,
+    body = _BODY % {"cancelled": cancelled, "work": work, "runtime": RUNTIME_DIR, "reply": reply, "func": func,
                     "kwargs": dict(kwargs or {})}
     with open(script, "w", encoding="utf-8") as f:
         f.write(_BOOTSTRAP % body)
@@ -140,7 +154,7 @@ def call(pid, func, kwargs=None, timeout=None, progress=None):
         return answer
     finally:
         _wake.close_pending()
-        if done:
+        if done or not _alive(pid):
             shutil.rmtree(work, ignore_errors=True)
         else:
             # The target may still run the script later: tell it not to act.

@@ -437,3 +437,40 @@ def test_task_names_and_numbers_are_those_of_plain_asyncio():
         tr.close()
     assert base_events.BaseEventLoop.create_task is orig  # 3.13.0-3.13.2 patch it
     assert _names_made() == plain
+
+
+def test_a_program_that_puts_another_task_class_in_asyncio_gets_that_class(tracker):
+    """CPython's own tests run asyncio with the pure-Python Task and running-loop functions
+    put in place of the C ones; asyncio's create_task then makes ``asyncio.tasks.Task`` as
+    it is at that moment, and so must our factory (a C Task subclass would fail there with
+    "loop ... is not the running loop"). The task is still tracked."""
+    from asyncio import events, futures, tasks
+
+    saved = (events._get_running_loop, events._set_running_loop, events.get_running_loop,
+             asyncio._get_running_loop, asyncio._set_running_loop, asyncio.get_running_loop,
+             asyncio.Task, tasks.Task, asyncio.Future, futures.Future)
+    events._get_running_loop = asyncio._get_running_loop = events._py__get_running_loop
+    events._set_running_loop = asyncio._set_running_loop = events._py__set_running_loop
+    events.get_running_loop = asyncio.get_running_loop = events._py_get_running_loop
+    asyncio.Task = tasks.Task = tasks._PyTask
+    asyncio.Future = futures.Future = futures._PyFuture
+    made = []
+
+    async def main():
+        t = asyncio.get_running_loop().create_task(child(), name="py")
+        made.append(t)
+        return await t
+
+    try:
+        loop = asyncio.new_event_loop()
+        try:
+            result = loop.run_until_complete(main())
+        finally:
+            loop.close()
+    finally:
+        (events._get_running_loop, events._set_running_loop, events.get_running_loop,
+         asyncio._get_running_loop, asyncio._set_running_loop, asyncio.get_running_loop,
+         asyncio.Task, tasks.Task, asyncio.Future, futures.Future) = saved
+    assert result == 0
+    assert type(made[0]) is tasks._PyTask and made[0].get_name() == "py"
+    assert task_id(made[0]) is not None
