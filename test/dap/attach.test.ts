@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findPythons } from '../../scripts/pythons.mjs';
 import type { Snapshot } from '../../debug-adapter/agentProtocol';
 import { CustomRequests } from '../../debug-adapter/customProtocol';
-import { FIXTURES, Harness, ROOT, startAdapter } from './adapterClient';
+import { FIXTURES, Harness, ROOT, startAdapter, waitForOutput } from './adapterClient';
 
 const pythons = findPythons() as { minor: string; version: string; path: string }[];
 const python = pythons[0].path;
@@ -83,8 +83,8 @@ describe('attach to a program started with --listen', () => {
 });
 
 /** Starts fixtures/idle_loop.py with plain python; resolves once it printed "ready PID". */
-async function plainIdleProgram(interpreter: string) {
-  const child = spawn(interpreter, [join(FIXTURES, 'idle_loop.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function plainIdleProgram(interpreter: string, ...args: string[]) {
+  const child = spawn(interpreter, [join(FIXTURES, 'idle_loop.py'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -114,7 +114,7 @@ describe.each(remotePythons.map((p) => [p.version, p.path]))('attach by process 
     const program = await plainIdleProgram(interpreter);
     child = program.child;
     const configured = h.client.waitForEvent('initialized').then(async () => {
-      await h.client.setBreakpointsRequest({ source: { path: join(FIXTURES, 'idle_loop.py') }, breakpoints: [{ line: 22 }] });
+      await h.client.setBreakpointsRequest({ source: { path: join(FIXTURES, 'idle_loop.py') }, breakpoints: [{ line: 28 }] });
       await h.client.configurationDoneRequest();
     });
     await h.client.initializeRequest();
@@ -131,12 +131,28 @@ describe.each(remotePythons.map((p) => [p.version, p.path]))('attach by process 
     const stop = (await stopped) as DebugProtocol.StoppedEvent;
     expect(stop.body.reason).toBe('breakpoint');
     const { body } = await h.client.stackTraceRequest({ threadId: stop.body.threadId! });
-    expect(body.stackFrames[0]).toMatchObject({ name: 'main', line: 22 });
+    expect(body.stackFrames[0]).toMatchObject({ name: 'main', line: 28 });
     await h.client.continueRequest({ threadId: stop.body.threadId! });
     const terminated = h.client.waitForEvent('terminated');
     await h.client.disconnectRequest({ terminateDebuggee: false });
     await terminated.catch(() => undefined);
     expect(await program.exited).toBe(3);
+    expect(program.stdout()).toBe(`ready ${child.pid}\nread hello [10, 20]\n`);
+    expect(program.stderr()).toBe('');
+  });
+
+  it('says what it waits for while the main thread is blocked, and gives up on disconnect without touching the program', async () => {
+    const program = await plainIdleProgram(interpreter, 'blocking');
+    child = program.child;
+    await h.client.initializeRequest();
+    const attached = h.client.attachRequest({ processId: child.pid } as DebugProtocol.AttachRequestArguments);
+    attached.catch(() => undefined);
+    await waitForOutput(h, new RegExp(`waiting for process ${child.pid} to run Python code: its main thread is blocked in read`), 'console');
+    await h.client.disconnectRequest({ terminateDebuggee: false });
+    await expect(attached).rejects.toThrow(/Could not attach to process/);
+    child.stdin!.write('hello\n');
+    expect(await program.exited).toBe(3);
+    // The attach script ran once the read returned, saw that the attach was given up, and did nothing.
     expect(program.stdout()).toBe(`ready ${child.pid}\nread hello [10, 20]\n`);
     expect(program.stderr()).toBe('');
   });
