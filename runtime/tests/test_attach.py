@@ -14,12 +14,14 @@ pytestmark = pytest.mark.skipif(not hasattr(sys, "remote_exec"), reason="sys.rem
 
 
 class Target:
-    """programs/attach_target.py under plain python, ready (it printed its pid)."""
+    """programs/attach_target.py under plain python (or *runtime* arguments: under
+    ``python -m asyncio_lens run``), ready (it printed its pid)."""
 
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([sys.executable, os.path.join(PROGRAMS, "attach_target.py")] + list(args),
-                                     cwd=PROGRAMS, env=env_plain(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+    def __init__(self, *args, runtime=None):
+        prefix = [sys.executable] if runtime is None else [sys.executable, "-m", "asyncio_lens", "run"] + runtime
+        self.proc = subprocess.Popen(prefix + [os.path.join(PROGRAMS, "attach_target.py")] + list(args),
+                                     cwd=PROGRAMS, env=env_plain() if runtime is None else env_for_runtime(),
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.first = self.proc.stdout.readline()
         assert self.first == b"ready %d\n" % self.proc.pid
 
@@ -38,8 +40,8 @@ class Target:
 def target():
     made = []
 
-    def make(*args):
-        t = Target(*args)
+    def make(*args, **kw):
+        t = Target(*args, **kw)
         made.append(t)
         return t
 
@@ -111,6 +113,18 @@ def test_ps_and_pstree_show_what_cpython_shows_plus_waits_and_cancel_marks(targe
     text = tree.stdout.decode()
     assert "(T) guarded · waiting on event not set · shielded" in text, text
     assert t.finish() == plain_run()
+
+
+def test_ps_of_a_program_started_under_asyncio_lens(target):
+    """The agent ran from the start: who asked for the cancel is known, not 'unseen'."""
+    t = target(runtime=["--listen", "127.0.0.1:0", "--no-wait"])
+    r = lens("ps", str(t.proc.pid))
+    assert r.returncode == 0, r.stderr
+    stubborn = next(line for line in r.stdout.decode().splitlines() if " stubborn " in line)
+    assert "waiting on event not set" in stubborn and "cancel requested via user by 'Task-1'" in stubborn, stubborn
+    t.proc.stdin.write(b"bye\n")
+    t.proc.stdin.close()
+    assert t.proc.wait(TIMEOUT) == 3
 
 
 def test_a_blocked_main_thread_is_named_and_the_attach_waits_for_it(target):
