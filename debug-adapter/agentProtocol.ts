@@ -82,17 +82,26 @@ export interface ChainFrame extends SourceLocation {
 export interface WaitingOn {
   /** What the task waits on: 'sleep', 'task', 'future', 'gather', 'taskgroup', 'runnable', … */
   kind: string;
-  /** Human-readable detail, e.g. "1.4 s left". */
+  /** Human-readable detail, e.g. "0/10" for a Queue; never depends on the clock (see `deadline`). */
   detail: string;
   /** Ids of the tasks waited on, when the wait is on tasks. */
   tasks: number[];
-  /** Epoch seconds when a sleep, wait_for or asyncio.timeout ends (for a live countdown). */
+  /**
+   * Epoch seconds when the wait ends at the latest: a sleep's end, or its timeout's. Whoever shows
+   * the wait computes the time left when it renders it (a countdown, whatever the update rate).
+   */
   deadline?: number;
+  /** Epoch seconds when an asyncio.timeout, wait_for or wait(timeout=…) around the wait gives up. */
+  timeout?: number;
   /** 'lock': id of the task holding the lock (recorded by the runtime). */
   holder?: number;
   /** 'thread': the worker thread's name and its stack, outermost first. */
   thread?: string;
   stack?: ChainFrame[];
+  /** 'thread': the function the worker runs (for to_thread, the one given to it). */
+  work?: string;
+  /** 'thread': not started yet, running, or done (returned; the loop has not taken the result yet). */
+  work_state?: 'queued' | 'running' | 'done';
 }
 
 export interface TaskInfo {
@@ -173,6 +182,8 @@ export interface TaskWarning {
   task: number | null;
   /** The task's name when asyncio reported it (the task may be gone). */
   task_name?: string | null;
+  /** 'await_cycle': the tasks of the cycle in edge order, from the smallest id. */
+  tasks?: number[];
   message: string;
   time: number;
 }
@@ -342,6 +353,9 @@ export type ExceptionFilter = (typeof EXCEPTION_FILTERS)[number];
 export interface ThreadInfo {
   id: number;
   name: string;
+  /** A stopped thread that stopped inside an asyncio task: that task (listed as this thread, not again). */
+  taskId?: number;
+  taskName?: string;
 }
 
 export type StepKind = 'over' | 'into' | 'out';

@@ -36,7 +36,7 @@ import {
 import { LiveTasks } from './liveTasks';
 import { markerLines, MarkerStops } from './markerStops';
 import { resolveProgramPaths } from './runtimeProcess';
-import { rankTaskThreads, taskIdOfThread, taskThreadId, taskThreadName } from './taskThreads';
+import { pythonThreadName, rankTaskThreads, taskIdOfThread, taskThreadId, taskThreadName } from './taskThreads';
 
 /** How long an evaluation may run before the runtime interrupts it, by context. */
 const EVALUATE_TIMEOUT_MS: Record<string, number> = { hover: 1000, watch: 2000, clipboard: 2000, repl: 10_000 };
@@ -66,6 +66,8 @@ export class AsyncioLensSession extends LoggingDebugSession {
   private maxTaskThreads = DEFAULT_MAX_TASK_THREADS;
   /** The task running on the thread that stopped last; ranks the task threads. */
   private stoppedTaskId: number | null = null;
+  /** Epoch seconds when the program stopped (task threads say the time left at that moment), or null while it runs. */
+  private stoppedAt: number | null = null;
   /** The launch's `stopAtMarker` lines, merged into the user's breakpoints. */
   private readonly markers = new MarkerStops();
 
@@ -193,10 +195,14 @@ export class AsyncioLensSession extends LoggingDebugSession {
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     this.handle(response, async () => {
       const { threads } = await this.agent.call(Requests.debugThreads, {});
-      const taskThreads = rankTaskThreads(this.tasks, this.stoppedTaskId, this.maxTaskThreads).map(
-        (task) => new Thread(taskThreadId(task.id), taskThreadName(task)),
+      // A task a thread stopped in is that thread: it is not listed again as a task thread.
+      const onThreads = new Set(threads.flatMap((t) => (t.taskId === undefined ? [] : [t.taskId])));
+      const nameOf = (id: number) => this.tasks.get(id)?.name;
+      const now = this.stoppedAt ?? Date.now() / 1000;
+      const taskThreads = rankTaskThreads(this.tasks, this.stoppedTaskId, this.maxTaskThreads, onThreads).map(
+        (task) => new Thread(taskThreadId(task.id), taskThreadName(task, nameOf, now)),
       );
-      return { threads: [...threads.map((t) => new Thread(t.id, t.name)), ...taskThreads] };
+      return { threads: [...threads.map((t) => new Thread(t.id, pythonThreadName(t))), ...taskThreads] };
     });
   }
 
@@ -339,6 +345,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
         // A marker stops once: its file goes back to the user's breakpoints alone.
         if (rearm) this.setBreakpoints(rearm).catch((err: unknown) => logger.error(`dropping the marker stop failed: ${String(err)}`));
         this.stoppedTaskId = stopped.taskId ?? null;
+        this.stoppedAt = Date.now() / 1000;
         const event = new StoppedEvent(stopped.reason, stopped.threadId, stopped.text) as DebugProtocol.StoppedEvent;
         event.body.description = stopped.description;
         event.body.allThreadsStopped = true;
@@ -348,6 +355,7 @@ export class AsyncioLensSession extends LoggingDebugSession {
       }
       case Notifications.debugContinued: {
         const continued = params as NotificationMap[typeof Notifications.debugContinued];
+        this.stoppedAt = null;
         this.sendEvent(new ContinuedEvent(continued.threadId, continued.allThreadsContinued));
         return;
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskInfo } from './agentProtocol';
 import { LiveTasks } from './liveTasks';
-import { rankTaskThreads, taskIdOfThread, taskThreadId, taskThreadName } from './taskThreads';
+import { pythonThreadName, rankTaskThreads, taskIdOfThread, taskThreadId, taskThreadName } from './taskThreads';
 
 function task(id: number, extra: Partial<TaskInfo> = {}): TaskInfo {
   return {
@@ -35,12 +35,28 @@ describe('task threads', () => {
     expect(listed[0].id).toBe(5000);
   });
 
-  it('map ids both ways and name threads by what they wait on', () => {
+  it('leave out the tasks a stopped thread runs (the Call Stack lists each task once), and keep ranking their awaiters', () => {
+    const live = new LiveTasks();
+    live.reset([task(1), task(2, { awaited_by: [5] }), task(3), task(5, { awaited_by: [1] })]);
+    expect(rankTaskThreads(live, 2, 10, new Set([2])).map((t) => t.id)).toEqual([5, 1, 3]);
+    expect(pythonThreadName({ id: 1, name: 'MainThread', taskId: 2, taskName: 't2' })).toBe("MainThread · Task 't2'");
+    expect(pythonThreadName({ id: 2, name: 'asyncio_0' })).toBe('asyncio_0');
+  });
+
+  it('map ids both ways and name threads by what they wait on, in the words of the Async Tasks view', () => {
     expect(taskIdOfThread(taskThreadId(7))).toBe(7);
     expect(taskIdOfThread(1)).toBeUndefined();
-    expect(taskThreadName(task(3, { name: 'worker-2', waiting_on: { kind: 'Queue.get', detail: '', tasks: [] } }))).toBe(
-      "Task 'worker-2' · awaiting Queue.get",
+    const names: Record<number, string> = { 4: 'cycle-b' };
+    const nameOf = (id: number) => names[id];
+    expect(taskThreadName(task(3, { name: 'worker-2', waiting_on: { kind: 'queue.get', detail: '0/10', tasks: [] } }))).toBe(
+      "Task 'worker-2' · Queue.get (0/10)",
     );
+    expect(taskThreadName(task(3, { name: 'cycle-a', waiting_on: { kind: 'task', detail: "'cycle-b'", tasks: [4] } }), nameOf)).toBe(
+      "Task 'cycle-a' · task 'cycle-b'",
+    );
+    const sleeping = task(3, { name: 's', waiting_on: { kind: 'sleep', detail: '', tasks: [], deadline: 160 } });
+    expect(taskThreadName(sleeping, nameOf, 100)).toBe("Task 's' · sleep, 1 min 0 s left");
+    expect(taskThreadName(sleeping, nameOf, 147)).toBe("Task 's' · sleep, 13 s left");
     expect(taskThreadName(task(3, { name: 'w', state: 'running' }))).toBe("Task 'w' · running");
   });
 });

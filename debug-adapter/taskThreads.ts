@@ -2,8 +2,9 @@
  * Asyncio tasks as extra DAP threads: which ones to list (capped and ranked, so 10 000 tasks
  * do not drown the Call Stack) and what to call them. Pure logic.
  */
-import type { TaskInfo } from './agentProtocol';
+import type { TaskInfo, ThreadInfo } from './agentProtocol';
 import { LiveTasks } from './liveTasks';
+import { NameOf, waitWords } from './waitWords';
 
 /** Task threads get ids above every Python thread id the runtime hands out. */
 export const TASK_THREAD_BASE = 1_000_000;
@@ -16,36 +17,45 @@ export function taskIdOfThread(threadId: number): number | undefined {
   return threadId > TASK_THREAD_BASE ? threadId - TASK_THREAD_BASE : undefined;
 }
 
-/** What a task waits on, in words, e.g. "awaiting Queue.get" or "sleep 1.4 s left". */
-export function waitingWords(task: TaskInfo): string {
-  if (task.state === 'running') return 'running';
-  const wait = task.waiting_on;
-  if (!wait) return task.state;
-  if (wait.kind === 'runnable') return 'ready to run';
-  return wait.detail ? `awaiting ${wait.kind} ${wait.detail}` : `awaiting ${wait.kind}`;
+/**
+ * A task thread's name: "Task 'fetch-1' · Queue.get (0/10)", in the words of the Async Tasks view
+ * (`waitWords`), at `now` (epoch seconds; the moment the program stopped, while it is stopped).
+ */
+export function taskThreadName(task: TaskInfo, nameOf: NameOf = () => undefined, now?: number): string {
+  return `Task '${task.name}' · ${waitWords(task, nameOf, now) || task.state}`;
 }
 
-export function taskThreadName(task: TaskInfo): string {
-  return `Task '${task.name}' · ${waitingWords(task)}`;
+/** A Python thread's name; one stopped inside a task says which: "MainThread · Task 'fetch-1'". */
+export function pythonThreadName(thread: ThreadInfo): string {
+  return thread.taskName === undefined ? thread.name : `${thread.name} · Task '${thread.taskName}'`;
 }
 
 /**
- * The tasks to list: the current task first, then the tasks awaiting it (transitively), then
- * the others in creation order, at most `cap` in all.
+ * The tasks to list: those awaiting the current task (transitively) first, then the others in
+ * creation order, at most `cap` in all. Tasks in `onThreads` run on a stopped thread, which the
+ * Call Stack lists already as that thread: they are left out (the current task is one of them).
  */
-export function rankTaskThreads(tasks: LiveTasks, currentTaskId: number | null | undefined, cap: number): TaskInfo[] {
+export function rankTaskThreads(
+  tasks: LiveTasks,
+  currentTaskId: number | null | undefined,
+  cap: number,
+  onThreads: ReadonlySet<number> = new Set(),
+): TaskInfo[] {
   const ranked: TaskInfo[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<number>(onThreads);
   const take = (task: TaskInfo | undefined) => {
     if (!task || seen.has(task.id) || ranked.length >= cap) return;
     seen.add(task.id);
     ranked.push(task);
   };
   if (currentTaskId != null) {
+    const visited = new Set<number>();
     const queue = [currentTaskId];
     while (queue.length && ranked.length < cap) {
-      const task = tasks.get(queue.shift()!);
-      if (!task || seen.has(task.id)) continue;
+      const id = queue.shift()!;
+      const task = tasks.get(id);
+      if (!task || visited.has(id)) continue;
+      visited.add(id);
       take(task);
       queue.push(...task.awaited_by);
     }

@@ -4,6 +4,8 @@ export interface Config {
   python: string;
   /** Minimum time between two updates of the Async Tasks view, in milliseconds. */
   tasksUpdateIntervalMs: number;
+  /** Bring the Async Tasks view into view when a session starts. */
+  revealTasksView: boolean;
   /** The language server's settings; the server reads them itself (language-server/analysis/settings.ts). */
   'lint.enabled': boolean;
   /** Rule code → severity or "off". */
@@ -14,6 +16,7 @@ export interface Config {
 export const DEFAULT_CONFIG: Config = {
   python: '',
   tasksUpdateIntervalMs: 100,
+  revealTasksView: true,
   'lint.enabled': true,
   'lint.rules': {},
   'lint.codeLens': true,
@@ -26,6 +29,7 @@ export function configFrom(section: { get<T>(key: string, defaultValue: T): T })
   return {
     python: section.get('python', DEFAULT_CONFIG.python).trim(),
     tasksUpdateIntervalMs: section.get('tasksUpdateIntervalMs', DEFAULT_CONFIG.tasksUpdateIntervalMs),
+    revealTasksView: section.get('revealTasksView', DEFAULT_CONFIG.revealTasksView),
     'lint.enabled': section.get('lint.enabled', DEFAULT_CONFIG['lint.enabled']),
     'lint.rules': section.get('lint.rules', DEFAULT_CONFIG['lint.rules']),
     'lint.codeLens': section.get('lint.codeLens', DEFAULT_CONFIG['lint.codeLens']),

@@ -63,6 +63,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     ...registerTaskCommands(command, tasks, view),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new AsyncioLensConfigurationProvider(log)),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new FocusableInlineAdapterFactory(runtimeDir)),
+    revealTasksOnStart(),
     command(Commands.debugCurrentFile, () => debugCurrentFile()),
     command(Commands.runCurrentFile, () => runPythonInTerminal(activePythonFile(), 'Asyncio Lens: Run', log)),
     command(Commands.refreshTasks, () => tasks.refresh()),
@@ -94,9 +95,19 @@ function activePythonFile(): vscode.Uri {
 
 async function debugCurrentFile(): Promise<boolean> {
   const file = activePythonFile();
-  const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), currentFileConfiguration(file.fsPath));
-  if (started) await vscode.commands.executeCommand(`${Views.tasks}.focus`);
-  return started;
+  return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), currentFileConfiguration(file.fsPath));
+}
+
+/**
+ * Brings the Async Tasks view into view once as each Asyncio Lens session starts (F5 included), unless
+ * `asyncioLens.revealTasksView` is off: it opens Run and Debug and expands the view, and leaves the
+ * keyboard focus where it was.
+ */
+function revealTasksOnStart(): vscode.Disposable {
+  return vscode.debug.onDidStartDebugSession((session) => {
+    if (session.type !== DEBUG_TYPE || session.parentSession || !readConfig().revealTasksView) return;
+    void vscode.commands.executeCommand(`${Views.tasks}.focus`, { preserveFocus: true });
+  });
 }
 
 

@@ -1,6 +1,6 @@
 /**
  * While the program is paused, the editor shows where the other tasks are suspended: an
- * after-text hint "⏸ 3 tasks waiting here" at the end of each await line they wait on.
+ * after-text hint "3 tasks wait here" at the end of each await line they wait on.
  */
 import * as vscode from 'vscode';
 import type { TaskInfo } from '../debug-adapter/agentProtocol';
@@ -41,7 +41,8 @@ export function createPausedHints(tasks: TasksViewProvider): vscode.Disposable {
     for (const [line, list] of lines) {
       if (line < 1 || line > editor.document.lineCount) continue;
       const end = editor.document.lineAt(line - 1).range.end;
-      const text = list.length === 1 ? l10n.t("⏸ '{0}' waits here", list[0].name) : l10n.t('⏸ {0} tasks waiting here', list.length);
+      // Words only: an after-text cannot show a codicon, and a glyph the editor font lacks is a box.
+      const text = list.length === 1 ? l10n.t("task '{0}' waits here", list[0].name) : l10n.t('{0} tasks wait here', list.length);
       const hover = new vscode.MarkdownString(list.slice(0, 20).map((t) => `- **${t.name.replace(/[\\`*_[\]]/g, '\\$&')}** (\`${t.coro}\`)`).join('\n'));
       options.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: text } }, hoverMessage: hover });
     }

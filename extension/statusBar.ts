@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Views } from './ids';
-import { ageText, blockedWords } from './model/words';
+import { ageText, blockedWords, tasksCount } from './model/words';
 import { TasksViewProvider } from './tasksView';
 
 const l10n = vscode.l10n;
@@ -22,8 +22,8 @@ export function createTasksStatusBar(tasks: TasksViewProvider): vscode.Disposabl
       ticking = undefined;
       return;
     }
-    const count = entry.model.size;
-    const counted = count === 1 ? l10n.t('1 task') : l10n.t('{0} tasks', count);
+    // The same words as the Async Tasks view's title.
+    const counted = tasksCount(entry.model.size);
     const blocked = entry.model.blocked;
     const now = tasks.now(entry);
     const tooltip = new vscode.MarkdownString();

@@ -36,7 +36,8 @@ export function registerTaskCommands(command: Register, tasks: TasksViewProvider
       const task = target(node);
       const message = await vscode.window.showInputBox({
         title: l10n.t("Cancel task '{0}'", task.name),
-        prompt: l10n.t('Message for the CancelledError (optional). Press Enter to cancel the task, Escape to leave it running.'),
+        // VS Code adds "Press 'Enter' to confirm or 'Escape' to cancel" itself: say nothing more about keys.
+        prompt: l10n.t('Message for the CancelledError (optional)'),
         placeHolder: l10n.t('no message'),
       });
       if (message === undefined) return false;
@@ -77,7 +78,7 @@ export function registerTaskCommands(command: Register, tasks: TasksViewProvider
           setTimeout(() => { sub.dispose(); resolve(); }, 5000);
         });
       }
-      await s.customRequest(FOCUS_TASK_REQUEST, { id: task.id, name: taskThreadName(task) });
+      await s.customRequest(FOCUS_TASK_REQUEST, { id: task.id, name: taskThreadName(task, tasks.activeEntry()?.model.nameOf, tasks.now()) });
       await vscode.commands.executeCommand('workbench.debug.action.focusCallStackView');
       return true;
     }),

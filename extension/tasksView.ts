@@ -6,7 +6,7 @@ import { ContextKeys, DEBUG_TYPE } from './ids';
 import { Arrangement, TaskTreeModel, TreeNode, ViewWarning } from './model/taskTree';
 import { RefreshPacer } from './model/refreshPacer';
 import {
-  ageText, basename, blockedWords, describeFinished, describeTask, isAsyncioFrame, rowState, STATE_ICONS, taskAge, taskTooltip,
+  ageText, basename, blockedWords, describeFinished, describeTask, isAsyncioFrame, rowState, STATE_ICONS, taskTooltip,
   tasksCount, waitWords,
 } from './model/words';
 
@@ -57,8 +57,8 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private shownSession: string | undefined;
   private arrangementValue: Arrangement;
   private hideFinishedValue: boolean;
-  /** Task rows VS Code has asked for, with the age text they show. */
-  private readonly shownAges = new Map<number, string>();
+  /** Task rows VS Code has asked for, with the description they show (its age and time left tick). */
+  private readonly shownTexts = new Map<number, string>();
   private readonly ageTimer: ReturnType<typeof setInterval>;
   /** Figures: time from a delta's arrival to the view's refresh, last and worst (ms). */
   readonly stats = { deltas: 0, flushes: 0, lastApplyMs: 0, lastDeltaToFireMs: 0, firstPending: 0 };
@@ -109,6 +109,14 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   attach(view: vscode.TreeView<TreeNode>): void {
     this.view = view;
+    // A row the user collapsed stays collapsed when it gains children (see TaskTreeModel.rowId).
+    const noteCollapsed = (node: TreeNode, collapsed: boolean) => {
+      if (node.kind === 'task') this.activeEntry()?.model.noteCollapsed(node.id, collapsed);
+    };
+    this.disposables.push(
+      view.onDidCollapseElement((e) => noteCollapsed(e.element, true)),
+      view.onDidExpandElement((e) => noteCollapsed(e.element, false)),
+    );
     this.showActive();
   }
 
@@ -208,10 +216,10 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const task = model.get(node.id)!;
         const kids = model.containerSize(node.key);
         const item = new vscode.TreeItem(task.name, collapsible(kids > 0 && kids <= 100));
-        item.id = node.key;
+        item.id = model.rowId(node.id);
         item.description = describeTask(task, model.nameOf, now);
-        this.shownAges.delete(task.id); // re-inserted last: the age refresh goes round all shown rows
-        this.shownAges.set(task.id, taskAge(task, now));
+        this.shownTexts.delete(task.id); // re-inserted last: the refresh goes round all shown rows
+        this.shownTexts.set(task.id, item.description);
         item.iconPath = icon(task);
         item.contextValue = `task.live.${rowState(task)}`;
         item.accessibilityInformation = { label: `${task.name}, ${item.description}` };
@@ -281,7 +289,7 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const item = new vscode.TreeItem(task?.name ?? `#${node.taskId}`, vscode.TreeItemCollapsibleState.None);
         item.id = node.key;
         if (task) {
-          item.description = waitWords(task, model.nameOf);
+          item.description = waitWords(task, model.nameOf, now);
           item.iconPath = icon(task);
         }
         item.contextValue = model.get(node.taskId) ? 'task.ref' : 'task.ref.gone';
@@ -324,8 +332,11 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         return w.durationMs !== undefined
           ? l10n.t('Event loop was blocked for {0}', ageText(w.durationMs / 1000))
           : l10n.t('Event loop was blocked');
-      case 'await_cycle':
-        return l10n.t('Await cycle (deadlock): {0}', w.message);
+      case 'await_cycle': {
+        // Named from the tasks, in the order they await each other, back to the first.
+        const names = (w.cycle ?? []).map((id) => model.nameOf(id) ?? `#${id}`);
+        return names.length ? l10n.t('Await cycle (deadlock): {0}', [...names, names[0]].join(' → ')) : l10n.t('Await cycle (deadlock)');
+      }
       case 'exception_never_retrieved':
         return l10n.t('Exception never retrieved: {0}', w.message);
       case 'destroyed_pending':
@@ -429,14 +440,14 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const changes = entry.model.takeChanges();
     this.stats.flushes++;
     if (changes.all || changes.root) {
-      this.shownAges.clear();
+      this.shownTexts.clear();
       this.fireTree(undefined);
     } else if (changes.nodes.length || ageRows.length) {
       this.fireTree([...new Set([...changes.nodes, ...ageRows])]);
     }
     if (this.stats.firstPending) this.stats.lastDeltaToFireMs = performance.now() - this.stats.firstPending;
     this.stats.firstPending = 0;
-    this.updateBadge();
+    this.updateCount();
     this.changed.fire();
   }
 
@@ -445,11 +456,11 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const entry = this.activeEntry();
     this.shownSession = entry?.session.id;
     entry?.model.takeChanges();
-    this.shownAges.clear();
+    this.shownTexts.clear();
     if (this.view) {
       this.view.message = entry ? undefined : l10n.t('Start an Asyncio Lens debug session to see its asyncio tasks here.');
     }
-    this.updateBadge();
+    this.updateCount();
     this.fireTree(undefined);
     this.changed.fire();
   }
@@ -459,26 +470,31 @@ export class TasksViewProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.treeChanged.fire(nodes);
   }
 
-  private updateBadge(): void {
+  /**
+   * The live task count in the view's title, in the status bar's words. Not a badge: VS Code adds a
+   * view's badge to the others of its container (Run and Debug counts the debug sessions), and the
+   * sum is a number nobody can read.
+   */
+  private updateCount(): void {
     if (!this.view) return;
-    const size = this.activeEntry()?.model.size ?? 0;
-    this.view.badge = size > 0 ? { value: size, tooltip: size === 1 ? l10n.t('1 live asyncio task') : l10n.t('{0} live asyncio tasks', size) } : undefined;
+    const entry = this.activeEntry();
+    this.view.description = entry ? tasksCount(entry.model.size) : undefined;
   }
 
-  /** Queues the rows VS Code has shown whose age text changed (a few per tick; none while paused). */
+  /** Queues the rows VS Code has shown whose text changed with time (age, time left); none while paused. */
   private refreshAges(): void {
     const entry = this.activeEntry();
-    if (!entry || entry.paused || !this.shownAges.size || !this.view?.visible) return;
+    if (!entry || entry.paused || !this.shownTexts.size || !this.view?.visible) return;
     const now = this.now(entry);
     const nodes: TreeNode[] = [];
-    for (const [id, shown] of this.shownAges) {
+    for (const [id, shown] of this.shownTexts) {
       const task = entry.model.get(id);
       const node = entry.model.taskNode(id);
       if (!task || !node) {
-        this.shownAges.delete(id);
+        this.shownTexts.delete(id);
         continue;
       }
-      if (taskAge(task, now) !== shown) {
+      if (describeTask(task, entry.model.nameOf, now) !== shown) {
         nodes.push(node);
         if (nodes.length >= MAX_AGE_ROWS_PER_TICK) break;
       }

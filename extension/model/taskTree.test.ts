@@ -107,15 +107,45 @@ describe('TaskTreeModel: awaited by', () => {
     ]);
     model.setArrangement('awaitedBy');
     expect(outline(model)).toEqual(['main', '  worker', '    leaf', 'free']);
-    // leaf now awaits main: a cycle; it stays where it is and a warning names the cycle
+    // leaf now awaits main: a cycle; every task is still shown once, and the runtime's warning names the cycle
     model.apply({ seq: 2, time: 5, reset: false, tasks: [task(3, 'leaf', 1, waits([1]))], finished: [] });
-    expect(model.warnings.map((w) => w.kind)).toEqual(['await_cycle']);
-    expect(model.warnings[0].message).toBe('leaf → main → worker → leaf');
+    model.addWarning({ kind: 'await_cycle', task: 1, tasks: [1, 2, 3], message: 'await cycle (deadlock): ...', time: 5 });
     const lines = outline(model);
-    expect(lines.filter((l) => l.trim() === 'leaf')).toHaveLength(1);
+    for (const name of ['main', 'worker', 'leaf', 'free']) expect(lines.filter((l) => l.trim() === name), lines.join('\n')).toHaveLength(1);
     // back to structure
     model.setArrangement('structure');
-    expect(outline(model).slice(0, 4)).toEqual(['warnings', '  w:await_cycle:3:1,2,3:', '    →main', '    →worker']);
+    expect(outline(model).slice(0, 5)).toEqual(['warnings', '  w:await_cycle:1,2,3', '    →main', '    →worker', '    →leaf']);
+  });
+
+  it('shows every task of a two-task cycle that nothing else awaits, whichever arrives first', () => {
+    const waits = (ids: number[]) => ({ waiting_on: { kind: 'task', detail: '', tasks: ids } });
+    for (const order of [[2, 3], [3, 2]]) {
+      const model = new TaskTreeModel();
+      model.setArrangement('awaitedBy');
+      model.reset([task(1, 'main', null), task(2, 'cycle-a', 1), task(3, 'cycle-b', 1)]);
+      const next = { 2: task(2, 'cycle-a', 1, { ...waits([3]), awaited_by: [3] }), 3: task(3, 'cycle-b', 1, { ...waits([2]), awaited_by: [2] }) };
+      model.apply(delta(order.map((id) => next[id as 2 | 3])));
+      const lines = outline(model).map((l) => l.trim());
+      expect(lines.sort()).toEqual(['cycle-a', 'cycle-b', 'main']);
+      const withKids = [2, 3].filter((id) => model.containerSize(`t:${id}`) > 0);
+      expect(withKids).toHaveLength(1);
+    }
+  });
+});
+
+describe('TaskTreeModel: await cycles in Warnings', () => {
+  it('one entry per cycle, whichever task it starts from and however it comes, with its tasks as children', () => {
+    const model = new TaskTreeModel();
+    model.reset([task(9, 'cycle-a', null), task(10, 'cycle-b', null)]);
+    model.addWarning({ kind: 'await_cycle', task: 9, tasks: [9, 10], message: "await cycle (deadlock): 'cycle-a' -> 'cycle-b' -> 'cycle-a'", time: 1 });
+    model.addWarning({ kind: 'await_cycle', task: 10, tasks: [10, 9], message: '', time: 2 });
+    model.setCycles([[9, 10]], 3);
+    model.applySnapshot({ version: 1, python: '3.12', pid: 1, time: 4, tasks: [task(9, 'cycle-a', null), task(10, 'cycle-b', null)], history: [],
+      cycles: [[9, 10]], blocked: null, warnings: [{ kind: 'await_cycle', task: 9, tasks: [9, 10], message: '', time: 1 }] });
+    expect(model.warnings).toHaveLength(1);
+    expect(model.warnings[0].cycle).toEqual([9, 10]);
+    expect(outline(model)).toEqual(['warnings', '  w:await_cycle:9,10', '    →cycle-a', '    →cycle-b', 'cycle-a', 'cycle-b']);
+    expect(model.hasChildren(model.childNodes(model.childNodes()[0])[0])).toBe(true);
   });
 });
 
@@ -145,13 +175,32 @@ describe('TaskTreeModel: incremental changes', () => {
   it('a new child refreshes its parent; a finished one its parent and the Finished section', () => {
     const model = base();
     model.apply(delta([task(4, 'c', 2)]));
-    expect(model.takeChanges().nodes).toEqual([model.taskNode(2)]);
+    // a's first child: a is listed anew by its own container (main), under a new row id
+    expect(model.takeChanges().nodes).toEqual([model.taskNode(2), model.taskNode(1)]);
+    expect(model.rowId(2)).toBe('t:2~1');
     model.apply(delta([], [task(4, 'c', 2, { state: 'done' })]));
     const c = model.takeChanges();
     expect(c.root).toBe(true); // the Finished section appeared
     expect(c.nodes).toEqual([model.taskNode(2)]);
     model.apply(delta([], [task(3, 'b', 1, { state: 'done' })]));
     expect(model.takeChanges()).toMatchObject({ root: false, nodes: [model.taskNode(1), { kind: 'section', key: 'finished' }] });
+  });
+
+  it('gives a row a new id when it gains its first child (VS Code would keep it collapsed), not when the user collapsed it', () => {
+    const model = base();
+    expect([model.rowId(1), model.rowId(2)]).toEqual(['t:1', 't:2']);
+    model.apply(delta([task(4, 'c', 2)]));
+    model.apply(delta([task(5, 'd', 2)]));
+    expect(model.rowId(2)).toBe('t:2~1'); // a second child changes nothing
+    model.apply(delta([], [task(4, 'c', 2, { state: 'done' }), task(5, 'd', 2, { state: 'done' })]));
+    model.noteCollapsed(2, true);
+    model.apply(delta([task(6, 'e', 2)]));
+    expect(model.rowId(2)).toBe('t:2~1');
+    model.noteCollapsed(3, false);
+    model.apply(delta([task(7, 'f', 3)]));
+    expect(model.rowId(3)).toBe('t:3~1');
+    model.setArrangement('awaitedBy');
+    expect(model.rowId(2)).toMatch(/^a:2/);
   });
 
   it('splits a long list into chunks and refreshes only the chunks from the change on', () => {
@@ -204,10 +253,10 @@ describe('text tree', () => {
     model.reset([
       task(1, 'main', null, { chain: [{ name: 'main', file: 'C:\\app\\x.py', line: 3 }] }),
       task(2, 'a', 1),
-      task(3, 'b', 1, { waiting_on: { kind: 'sleep', detail: '1.4 s left', tasks: [] } }),
+      task(3, 'b', 1, { waiting_on: { kind: 'sleep', detail: '', tasks: [], deadline: 101.4 } }),
       task(4, 'c', 2),
     ]);
-    expect(renderTaskTree(model)).toBe(
+    expect(renderTaskTree(model, 100)).toBe(
       ['main (main_coro) x.py:3', '├─ a (a_coro)', '│  └─ c (c_coro)', '└─ b (b_coro) sleep, 1.4 s left'].join('\n'),
     );
     expect(renderTaskTree(new TaskTreeModel())).toBe('(no live tasks)');

@@ -36,7 +36,7 @@ export interface ViewWarning {
   time: number;
   /** Blocked loop: the loop thread's stack. */
   stack?: ChainFrame[];
-  /** Await cycle: the task ids. */
+  /** Await cycle: the task ids, in edge order. */
   cycle?: number[];
   /** Blocked loop still going on. */
   ongoing?: boolean;
@@ -81,6 +81,10 @@ export class TaskTreeModel {
   private readonly groupMembers = new Map<number, number>();
   /** awaitedBy mode: who awaits each task, from the awaiters' `waiting_on.tasks`. */
   private readonly awaiters = new Map<number, Set<number>>();
+  /** Per task: how many times its row gained children (see rowId). */
+  private readonly rowEpochs = new Map<number, number>();
+  /** Tasks whose row the user collapsed: they keep their row id, and so their state. */
+  private readonly collapsedByUser = new Set<number>();
 
   private readonly taskNodes = new Map<number, TaskNode>();
   private readonly groupNodes = new Map<number, GroupNode>();
@@ -155,6 +159,24 @@ export class TaskTreeModel {
 
   taskNode(id: number): TaskNode | undefined {
     return this.taskNodes.get(id);
+  }
+
+  /**
+   * The id of a task's row for VS Code. VS Code applies a row's collapsible state only the first time it sees
+   * its id, and keeps the old state after that: a row shown without children (collapsed, or a leaf) that gains
+   * some (a task that comes to await another, a parent that creates its first task) would hide them, the
+   * awaited-by arrangement's cycles included. So the id changes when that happens (and with the arrangement),
+   * and VS Code lists the row anew, expanded; not for a row the user collapsed.
+   */
+  rowId(id: number): string {
+    const epoch = this.rowEpochs.get(id);
+    return `${this.mode === 'awaitedBy' ? 'a' : 't'}:${id}${epoch ? `~${epoch}` : ''}`;
+  }
+
+  /** The user collapsed (or expanded again) a task's row. */
+  noteCollapsed(id: number, collapsed: boolean): void {
+    if (collapsed) this.collapsedByUser.add(id);
+    else this.collapsedByUser.delete(id);
   }
 
   /** Members of a TaskGroup that are live. */
@@ -328,7 +350,6 @@ export class TaskTreeModel {
       this.remove(task.id);
       this.pushHistory(task);
     }
-    this.detectCycles(change.tasks, change.time);
   }
 
   setArrangement(mode: Arrangement): void {
@@ -343,10 +364,15 @@ export class TaskTreeModel {
     this.pendRoot = true;
   }
 
-  addWarning(w: TaskWarning, extra: Partial<ViewWarning> = {}): void {
-    const key = `w:${w.kind}:${w.task ?? ''}:${extra.cycle?.join(',') ?? ''}:${w.kind === 'blocked_loop' ? w.time : ''}`;
+  addWarning(w: TaskWarning): void {
+    // An await cycle is one entry however it comes (the runtime's warning, a snapshot's cycles) and
+    // whichever of its tasks it starts from; its tasks are its children.
+    const cycle = w.kind === 'await_cycle' && w.tasks?.length ? [...w.tasks] : undefined;
+    const key = cycle
+      ? `w:await_cycle:${[...cycle].sort((a, b) => a - b).join(',')}`
+      : `w:${w.kind}:${w.task ?? ''}:${w.kind === 'blocked_loop' ? w.time : ''}`;
     if (this.warningList.some((x) => x.key === key)) return;
-    this.warningList = [{ key, kind: w.kind, message: w.message, task: w.task, time: w.time, ...extra }, ...this.warningList].slice(0, WARNINGS_LIMIT);
+    this.warningList = [{ key, kind: w.kind, message: w.message, task: w.task, time: w.time, ...(cycle ? { cycle } : {}) }, ...this.warningList].slice(0, WARNINGS_LIMIT);
     this.sectionsChanged('warnings');
   }
 
@@ -372,11 +398,10 @@ export class TaskTreeModel {
     if (blocked || ongoing) this.sectionsChanged('warnings');
   }
 
+  /** A snapshot's await cycles (task ids in edge order), as warnings. */
   setCycles(cycles: number[][], time: number): void {
     for (const cycle of cycles) {
-      if (!cycle.length) continue;
-      const names = cycle.map((id) => this.nameOf(id) ?? `#${id}`);
-      this.addWarning({ kind: 'await_cycle', task: cycle[0], message: [...names, names[0]].join(' → '), time }, { cycle: [...cycle].sort((a, b) => a - b) });
+      if (cycle.length) this.addWarning({ kind: 'await_cycle', task: cycle[0], tasks: cycle, message: '', time });
     }
   }
 
@@ -506,6 +531,8 @@ export class TaskTreeModel {
   }
 
   private rebuild(): void {
+    // Rows VS Code may have seen without children (those of tasks placed before this rebuild).
+    const childless = new Set([...this.containerOf.keys()].filter((id) => this.containerSize(taskKey(id)) === 0));
     this.containerOf.clear();
     this.kids.clear();
     this.groupsIn.clear();
@@ -517,8 +544,15 @@ export class TaskTreeModel {
     const ids = [...this.tasks.keys()].sort((a, b) => a - b);
     for (const id of ids) if (!this.taskNodes.has(id)) this.taskNodes.set(id, { kind: 'task', key: taskKey(id), id });
     if (this.mode === 'awaitedBy') for (const id of ids) this.indexAwaits(this.tasks.get(id)!, undefined);
-    for (const id of ids) this.place(id);
     this.pendAll = true;
+    for (const id of ids) this.place(id);
+    // (the whole tree is listed anew: a row that has children now and had none gets a new id, see rowId)
+    for (const id of ids) {
+      if (childless.has(id) && !this.collapsedByUser.has(id) && this.containerSize(taskKey(id)) > 0) {
+        this.rowEpochs.set(id, (this.rowEpochs.get(id) ?? 0) + 1);
+      }
+    }
+    for (const id of [...this.rowEpochs.keys()]) if (!this.tasks.has(id)) this.rowEpochs.delete(id);
   }
 
   /** The container a task belongs in now. */
@@ -553,10 +587,25 @@ export class TaskTreeModel {
     const container = this.wantedContainer(task);
     if (container.startsWith('g:')) this.ensureGroup(task.group!, task.parent, 1);
     this.containerOf.set(id, container);
+    const first = this.containerSize(container) === 0;
     let list = this.kids.get(container);
     if (!list) this.kids.set(container, (list = []));
     const pos = insertSorted(list, id);
-    if (!this.pendAll) this.markContainer(container, pos);
+    if (!this.pendAll) {
+      this.markContainer(container, pos);
+      if (first) this.gainedChildren(container);
+    }
+  }
+
+  /** A task's row got its first child row: a new row id, listed anew by its own container (see rowId). */
+  private gainedChildren(container: string): void {
+    if (!container.startsWith('t:')) return;
+    const id = Number(container.slice(2));
+    const parent = this.containerOf.get(id);
+    if (parent === undefined || this.collapsedByUser.has(id)) return;
+    this.rowEpochs.set(id, (this.rowEpochs.get(id) ?? 0) + 1);
+    const siblings = this.kids.get(parent);
+    this.markContainer(parent, siblings ? binarySearch(siblings, id) : 0);
   }
 
   private unplace(id: number): string | undefined {
@@ -580,10 +629,14 @@ export class TaskTreeModel {
       const container = o !== null && o !== undefined && this.tasks.has(o) ? taskKey(o) : ROOT;
       if (!this.groupNodes.has(gid)) this.groupNodes.set(gid, { kind: 'group', key: groupKey(gid), gid });
       this.groupContainer.set(gid, container);
+      const first = this.containerSize(container) === 0;
       let list = this.groupsIn.get(container);
       if (!list) this.groupsIn.set(container, (list = []));
       insertSorted(list, gid);
-      if (!this.pendAll) this.markContainer(container, 0);
+      if (!this.pendAll) {
+        this.markContainer(container, 0);
+        if (first) this.gainedChildren(container);
+      }
     }
     if (count <= 0) {
       this.groupMembers.delete(gid);
@@ -646,6 +699,8 @@ export class TaskTreeModel {
     this.tasks.delete(id);
     this.unplace(id);
     this.taskNodes.delete(id);
+    this.rowEpochs.delete(id);
+    this.collapsedByUser.delete(id);
     this.pendRows.delete(id);
     if (this.mode === 'awaitedBy') {
       this.indexAwaits({ ...task, waiting_on: null }, task);
@@ -684,39 +739,6 @@ export class TaskTreeModel {
     }
     this.sectionsChanged('finished');
   }
-
-  /** Await cycles through `waiting_on.tasks`, looked for from the tasks that changed (bounded walk). */
-  private detectCycles(changed: readonly TaskInfo[], time: number): void {
-    const found: number[][] = [];
-    for (const start of changed) {
-      if (!start.waiting_on?.tasks?.length) continue;
-      const path: number[] = [];
-      const onPath = new Set<number>();
-      const seen = new Set<number>();
-      const dfs = (id: number): boolean => {
-        if (seen.size > 2000) return false;
-        if (onPath.has(id)) {
-          if (id === start.id) {
-            found.push([...path]);
-            return true;
-          }
-          return false;
-        }
-        if (seen.has(id)) return false;
-        seen.add(id);
-        const t = this.tasks.get(id);
-        if (!t || t.state !== 'pending') return false;
-        path.push(id);
-        onPath.add(id);
-        for (const next of t.waiting_on?.tasks ?? []) if (dfs(next)) return true;
-        path.pop();
-        onPath.delete(id);
-        return false;
-      };
-      dfs(start.id);
-    }
-    if (found.length) this.setCycles(found, time);
-  }
 }
 
 /** Whether a task's row (label, description, icon, chain) looks different. */
@@ -724,7 +746,9 @@ export function rowChanged(a: TaskInfo, b: TaskInfo): boolean {
   if (a.name !== b.name || a.state !== b.state || a.exception !== b.exception || !!a.shielded !== !!b.shielded) return true;
   const wa = a.waiting_on;
   const wb = b.waiting_on;
-  if (!wa !== !wb || (wa && wb && (wa.kind !== wb.kind || wa.detail !== wb.detail || !sameIds(wa.tasks, wb.tasks)))) return true;
+  if (!wa !== !wb || (wa && wb && (wa.kind !== wb.kind || wa.detail !== wb.detail || !sameIds(wa.tasks, wb.tasks)
+    || wa.deadline !== wb.deadline || wa.timeout !== wb.timeout || wa.holder !== wb.holder
+    || wa.thread !== wb.thread || wa.work !== wb.work || wa.work_state !== wb.work_state))) return true;
   const ca = a.cancel;
   const cb = b.cancel;
   if (!ca !== !cb || (ca && cb && (ca.count !== cb.count || ca.message !== cb.message))) return true;

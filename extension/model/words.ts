@@ -1,11 +1,14 @@
 /**
- * What the Async Tasks view says about a task, in words: its state, what it waits on, its
- * age, its cancellation, and the markdown of its tooltip. Pure: imports nothing from `vscode`.
+ * What the Async Tasks view says about a task, in words: its state, what it waits on (worded by
+ * debug-adapter/waitWords, which the Call Stack uses too), its age, its cancellation, and the
+ * markdown of its tooltip. Pure: imports nothing from `vscode`.
  * Strings go through `@vscode/l10n` (the extension loads VS Code's bundle into it at activation),
  * so the same code speaks English in vitest and Russian in a Russian VS Code.
  */
 import * as l10n from '@vscode/l10n';
 import type { CancelInfo, ChainFrame, LoopBlocked, SourceLocation, TaskInfo } from '../../debug-adapter/agentProtocol';
+// What a task waits on is worded in one place, shared with the Call Stack's task threads.
+import { leftText, NameOf, taskRef, tasksCount, waitWords } from '../../debug-adapter/waitWords';
 
 /** The row states the view tells apart, each with its own codicon. */
 export type RowState = 'running' | 'waiting' | 'ready' | 'cancelling' | 'cancelled' | 'failed' | 'done';
@@ -69,69 +72,8 @@ export function whereSuspended(task: TaskInfo): ChainFrame | undefined {
   return task.chain[task.chain.length - 1];
 }
 
-/** Looks up a task's name by id (live or finished); undefined when unknown. */
-export type NameOf = (id: number) => string | undefined;
-
-function taskRef(id: number | undefined, nameOf: NameOf): string {
-  if (id === undefined) return '?';
-  const name = nameOf(id);
-  return name === undefined ? `#${id}` : `'${name}'`;
-}
-
-/**
- * What a task waits on, in words: "sleep, 1.4 s left", "Queue.get (max 10)", "Lock held by 'writer'",
- * "task 'fetch-3'", "TaskGroup (4 tasks)", "thread (to_thread)". Empty for a task that waits on nothing.
- */
-export function waitWords(task: TaskInfo, nameOf: NameOf = () => undefined): string {
-  if (task.state === 'running') return l10n.t('running');
-  const wait = task.waiting_on;
-  if (!wait || task.state !== 'pending') return '';
-  const detail = wait.detail ?? '';
-  const ids = wait.tasks ?? [];
-  const kind = wait.kind;
-  if (kind === 'runnable') return l10n.t('ready to run');
-  if (kind === 'sleep') {
-    const m = /^([\d.]+) s left$/.exec(detail);
-    return m ? l10n.t('sleep, {0} s left', m[1]) : l10n.t('sleep');
-  }
-  if (kind.startsWith('queue.')) {
-    // The runtime says "0/10" for a Queue, "LifoQueue 2/∞" for a subclass.
-    const op = kind.slice('queue.'.length);
-    const m = /^(?:(\w+) )?(\d+\/\S+)$/.exec(detail);
-    const cls = m?.[1] || 'Queue';
-    return m ? `${cls}.${op} (${m[2]})` : `${cls}.${op}`;
-  }
-  if (kind === 'lock' || kind === 'semaphore') {
-    const cls = kind === 'lock' ? 'Lock' : 'Semaphore';
-    const holder = wait.holder ?? (kind === 'lock' ? ids[0] : undefined);
-    if (typeof holder === 'number') return l10n.t('{0} held by {1}', cls, taskRef(holder, nameOf));
-    return `${cls}.acquire`;
-  }
-  if (kind === 'event') return 'Event.wait';
-  if (kind === 'condition') return 'Condition.wait';
-  if (kind === 'barrier') {
-    const m = /^(\d+\/\d+) arrived$/.exec(detail);
-    return m ? l10n.t('Barrier.wait ({0} arrived)', m[1]) : 'Barrier.wait';
-  }
-  if (kind === 'task') return l10n.t('task {0}', taskRef(ids[0], nameOf));
-  if (kind === 'taskgroup') return l10n.t('TaskGroup ({0})', tasksCount(ids.length));
-  if (kind === 'gather') {
-    const m = /^(\d+\/\d+) done/.exec(detail);
-    return m ? l10n.t('gather ({0} done)', m[1]) : 'gather';
-  }
-  if (kind === 'wait') return l10n.t('wait ({0})', tasksCount(ids.length));
-  if (kind === 'wait_for') return detail || 'wait_for';
-  if (kind === 'thread') {
-    const thread = wait.thread;
-    return thread ? l10n.t("thread '{0}'", thread) : l10n.t('thread ({0})', detail || 'executor');
-  }
-  if (kind === 'future') return l10n.t('future {0}', detail).trim();
-  return detail ? `${kind} ${detail}` : kind;
-}
-
-export function tasksCount(n: number): string {
-  return n === 1 ? l10n.t('1 task') : l10n.t('{0} tasks', n);
-}
+export { leftText, taskRef, tasksCount, waitWords };
+export type { NameOf };
 
 /** A short age: "0.4 s", "12 s", "3 min", "2 h". */
 export function ageText(seconds: number): string {
@@ -160,7 +102,7 @@ export function cancelMarks(task: TaskInfo): string[] {
 /** The text beside a live task's name: what it waits on, cancellation marks, age. */
 export function describeTask(task: TaskInfo, nameOf: NameOf = () => undefined, now?: number): string {
   const parts: string[] = [];
-  const words = waitWords(task, nameOf);
+  const words = waitWords(task, nameOf, now);
   if (words) parts.push(words);
   else if (task.state !== 'pending') parts.push(stateWord(rowState(task)));
   parts.push(...cancelMarks(task));
@@ -218,7 +160,7 @@ export function cancelDetails(cancel: CancelInfo, nameOf: NameOf): string[] {
 export function taskTooltip(task: TaskInfo, nameOf: NameOf = () => undefined, now?: number): string {
   const state = stateWord(rowState(task));
   const lines = [`**${escapeMarkdown(task.name)}** — \`${task.coro}\` (${state})`, ''];
-  const words = waitWords(task, nameOf);
+  const words = waitWords(task, nameOf, now);
   if (words && task.state === 'pending') lines.push(l10n.t('Waiting on: {0}', escapeMarkdown(words)));
   if (task.created_at) lines.push(l10n.t('Created at {0}', `\`${site(task.created_at)}\``));
   if (task.parent !== null) lines.push(l10n.t('Created by task {0}', escapeMarkdown(taskRef(task.parent, nameOf))));

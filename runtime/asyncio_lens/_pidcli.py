@@ -259,7 +259,7 @@ def _lens_details(pid):
         info = infos.get(tid)
         if info is not None:
             marks = [m for m in (cancel_words(info, infos), "shielded" if info.get("shielded") else "") if m]
-            out[addr] = (wait_words(info.get("waiting_on")), ", ".join(marks))
+            out[addr] = (wait_words(info.get("waiting_on"), answer["snapshot"].get("time")), ", ".join(marks))
     return out, ""
 
 

@@ -12,6 +12,7 @@ the failed or cancelled tasks of the history.
 """
 
 import os
+import time
 
 __all__ = ["render_tree", "wait_words", "cancel_words"]
 
@@ -44,13 +45,31 @@ def _name(tasks, tid):
     return "%r" % t["name"] if t is not None else "#%s" % tid
 
 
-def wait_words(w):
-    """What a pending task waits on, in words ("waiting on sleep 1.4 s left", "ready to run")."""
+def _seconds(s):
+    if s >= 3600:
+        return "%d h %d min" % divmod(int(s) // 60, 60)
+    if s >= 120:
+        return "%d min %d s" % divmod(int(s), 60)
+    return "%.1f s" % max(0.0, s)
+
+
+def wait_words(w, now=None):
+    """What a pending task waits on, in words ("waiting on sleep, 1.4 s left", "ready to run"):
+    the kind, its detail, and the time left at *now* (epoch seconds; default: now) until the
+    wait's deadline and its timeout (the wait carries times, never words that go stale)."""
     if not w:
         return ""
     if w["kind"] == "runnable":
         return "ready to run"
-    return "waiting on " + w["kind"] + (" " + w["detail"] if w.get("detail") else "")
+    words = "waiting on " + w["kind"] + (" " + w["detail"] if w.get("detail") else "")
+    if now is None:
+        now = time.time()
+    deadline, timeout = w.get("deadline"), w.get("timeout")
+    if deadline is not None and (timeout is None or deadline < timeout):
+        words += ", %s left" % _seconds(deadline - now)
+    if timeout is not None:
+        words += ", timeout in %s" % _seconds(timeout - now)
+    return words
 
 
 def cancel_words(t, names):
@@ -71,13 +90,13 @@ def cancel_words(t, names):
     return mark
 
 
-def _task_line(t, tasks, names=None):
+def _task_line(t, tasks, names=None, now=None):
     names = names or tasks
     parts = ["%r %s()" % (t["name"], t["coro"] or "?")]
     state = t["state"]
     w = t.get("waiting_on")
     if state == "pending" and w:
-        parts.append(wait_words(w))
+        parts.append(wait_words(w, now))
     elif state == "failed":
         parts.append("failed: %s" % t.get("exception"))
     else:
@@ -98,6 +117,7 @@ def render_tree(snap, elapsed=None):
     tasks = {t["id"]: t for t in snap.get("tasks", [])}
     names = {h["id"]: h for h in snap.get("history") or []}
     names.update(tasks)
+    now = snap.get("time")
     out = []
     head = "asyncio-lens snapshot"
     if elapsed is not None:
@@ -111,7 +131,7 @@ def render_tree(snap, elapsed=None):
         children.setdefault(parent, []).append(t)
 
     def emit(t, prefix, last):
-        out.append(prefix + ("\u2514\u2500 " if last else "\u251c\u2500 ") + _task_line(t, tasks, names))
+        out.append(prefix + ("\u2514\u2500 " if last else "\u251c\u2500 ") + _task_line(t, tasks, names, now))
         sub = prefix + ("   " if last else "\u2502  ")
         kids = sorted(children.get(t["id"], []), key=lambda k: k["id"])
         rows = [("frame", f) for f in t.get("chain") or []]

@@ -15,7 +15,8 @@ from . import _deadline
 from ._frames import FrameRef, StackBuilder, current_task_of_thread, find_task
 from ._stepping import plan_step, plan_task_step
 from ._stepping_targets import step_in_targets
-from ._tracker import describe_exception
+from ._tracker import describe_exception, task_id
+from ._waits import safe_name
 from ._variables import EvaluateError
 
 __all__ = ["RequestsMixin", "RequestError", "DEBUG_HANDLERS"]
@@ -78,11 +79,22 @@ class RequestsMixin:
             if ident not in self.threads:
                 self._thread_state(ident)
         out = []
+        loops = None
         for ts in sorted(self.threads.values(), key=lambda t: t.id):
             if ts.hidden or (ts.ident not in alive and not ts.parked):
                 continue
             t = alive.get(ts.ident)
-            out.append({"id": ts.id, "name": t.name if t is not None else ts.name})
+            entry = {"id": ts.id, "name": t.name if t is not None else ts.name}
+            if ts.parked:
+                # The task this thread stopped in: the client lists it as this thread, not twice.
+                if loops is None:
+                    loops = self.loops()
+                task = current_task_of_thread(ts.ident, loops)
+                tid = task_id(task) if task is not None else None
+                if tid is not None:
+                    entry["taskId"] = tid
+                    entry["taskName"] = safe_name(task)
+            out.append(entry)
         return {"threads": out}
 
     def continue_request(self, params):

@@ -313,7 +313,7 @@ class Collector:
             keys.add(key)
             if key not in self._cycle_keys and self.warnings is not None:
                 desc = " -> ".join("%r" % (entries[t][2] if t in entries else t) for t in cyc + cyc[:1])
-                self.warnings.add("await_cycle", cyc[0], "await cycle (deadlock): %s" % desc)
+                self.warnings.add("await_cycle", cyc[0], "await cycle (deadlock): %s" % desc, tasks=list(cyc))
         self._cycle_keys = keys
 
     def _running_entry(self, task, name, cached):

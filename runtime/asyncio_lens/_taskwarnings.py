@@ -35,10 +35,12 @@ class Warnings:
         self._lock = threading.Lock()
         self._orig = None
 
-    def add(self, kind, task, message, name=None):
+    def add(self, kind, task, message, name=None, tasks=None):
         w = {"kind": kind, "task": task, "message": message, "time": round(time.time(), 3)}
         if name is not None:
             w["task_name"] = name
+        if tasks is not None:
+            w["tasks"] = tasks
         self.all.append(w)
         self._new.append(w)
         return w

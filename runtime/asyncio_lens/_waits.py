@@ -11,11 +11,17 @@ shield's outer future, a future chained from a worker thread. Kinds (the protoco
 ``as_completed``, ``timeout``, ``shield``, ``thread``, ``stream.read``, ``stream.drain``,
 ``future``, ``runnable``.
 
-An ``asyncio.timeout`` around the wait is not in the chain: :class:`Context` finds the
-``Timeout`` objects through the loops' scheduled handles. When the wait itself is a
-plain future, the kind is ``timeout``; otherwise the detail ends with
-``, timeout in 1.4 s``. Deadlines are also given as ``deadline`` (epoch seconds).
+Nothing in ``detail`` depends on the clock: times are given as epoch seconds, and whoever
+shows the wait computes the time left when it renders it. ``deadline``: when the wait ends
+at the latest (a sleep's end, or its timeout's); ``timeout``: when an ``asyncio.timeout``,
+``wait_for`` or ``wait(timeout=...)`` around it gives up. An ``asyncio.timeout`` is not in
+the chain: :class:`Context` finds the ``Timeout`` objects through the loops' scheduled
+handles; ``wait_for`` (3.10/3.11) and ``wait`` keep theirs in a local. When the wait itself
+is a plain future under a timeout, the kind is ``timeout``.
 Lock holders come from ``_locks``; the waiting dict then has ``holder`` (a task id).
+A ``thread`` wait has ``thread`` (the worker's name), ``stack`` (its frames), ``work`` (the
+function it runs) and ``work_state``: ``queued``, ``running``, or ``done`` (the function
+returned; the loop has not taken the result yet, e.g. while the debugger holds it).
 """
 
 import asyncio
@@ -25,6 +31,7 @@ import sys
 import threading
 import time
 import types
+import weakref
 from asyncio import tasks as _tasks
 
 from . import _tracker
@@ -154,14 +161,6 @@ def _plural(n, word):
     return "%d %s%s" % (n, word, "" if n == 1 else "s")
 
 
-def _seconds(s):
-    if s != s or s == float("inf"):
-        return "forever"
-    if s >= 120:
-        return "%d min %d s" % divmod(int(s), 60)
-    return "%.1f s" % max(0.0, s)
-
-
 def safe_name(task):
     try:
         name = task.get_name()
@@ -267,6 +266,10 @@ class Context:
             self._loop_time[id(loop)] = now
         return when - now
 
+    def epoch_of(self, loop, when):
+        """Epoch seconds (3 decimals) of loop-clock time *when*."""
+        return round(self.now_epoch + self.loop_left(loop, when), 3)
+
     def timeout_of(self, task):
         return self.timeouts.get(id(task))
 
@@ -297,13 +300,21 @@ class Context:
                             item = None
                         f = f.f_back
                         continue
-                    stack.append({"name": code.co_name, "file": code.co_filename, "line": f.f_lineno or 0})
+                    if code.co_filename.startswith(_tracker._RUNTIME_DIR):
+                        # A worker the debugger holds is inside the agent (and what it calls to
+                        # wait): none of that is the program's.
+                        del stack[:]
+                    else:
+                        stack.append({"name": code.co_name, "file": code.co_filename, "line": f.f_lineno or 0})
                     f = f.f_back
                 del f
                 if item is not None:
                     stack.reverse()
                     fut = item.future
-                    self._threads[id(fut)] = (names.get(ident, str(ident)), stack, fut, _work_name(item))
+                    name = names.get(ident, str(ident))
+                    work = _work_name(item)
+                    self._threads[id(fut)] = (name, stack, fut, work)
+                    _remember_worker(fut, name, work)
             frames = None
         hit = self._threads.get(id(source))
         if hit is not None and hit[2] is source:
@@ -312,6 +323,28 @@ class Context:
 
 
 _POOL_FILES = ("concurrent/futures/thread.py", "concurrent\\futures\\thread.py")
+
+# concurrent future -> (thread name, function) of the worker last seen running it: a worker
+# that finished while the loop could not take the result (paused by the debugger) is gone
+# from every thread's stack, and its wait still names it.
+_workers = weakref.WeakKeyDictionary()
+_workers_lock = threading.Lock()
+
+
+def _remember_worker(source, name, work):
+    try:
+        with _workers_lock:
+            _workers[source] = (name, work)
+    except TypeError:  # not weakly referenceable
+        pass
+
+
+def _worker_of(source):
+    try:
+        with _workers_lock:
+            return _workers.get(source)
+    except TypeError:
+        return None
 
 
 def _work_name(item):
@@ -381,12 +414,9 @@ def classify_at(task, kind, link, fut, ctx, name_of=lambda tid: None):
         if h is not None:
             try:
                 deadline = h.when()
-                detail = "%s left" % _seconds(ctx.loop_left(task._loop, deadline))
                 key_detail = deadline
             except Exception:  # noqa: BLE001
-                pass
-        else:
-            detail = "sleeping"
+                deadline = None
     elif kind in ("queue.get", "queue.put"):
         q = local(frame_obj, frame, "self")
         detail = _queue_detail(q)
@@ -423,12 +453,7 @@ def classify_at(task, kind, link, fut, ctx, name_of=lambda tid: None):
         elif isinstance(fut, _Task):
             tids = _task_ids([fut])
         if tids and isinstance(inner, _Task):
-            detail = "Task %r" % safe_name(inner)
-        timeout = local(frame_obj, frame, "timeout")
-        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
-            detail = (detail + ", " if detail else "") + "timeout %s" % _seconds(timeout)
-        if not detail:
-            detail = "wait_for"
+            detail = "%r" % safe_name(inner)
     elif kind == "wait":
         fs = local(frame_obj, frame, "fs")
         if fs is not None:
@@ -452,7 +477,7 @@ def classify_at(task, kind, link, fut, ctx, name_of=lambda tid: None):
         else:
             detail = "next to complete"
     elif kind == "thread":
-        detail = _thread_detail(fut, ctx, extra) or "worker thread"
+        detail = _thread_detail(fut, ctx, extra) or ""
     elif kind is not None:
         detail = type(local(frame_obj, frame, "self")).__name__
     elif fut is None:
@@ -461,7 +486,7 @@ def classify_at(task, kind, link, fut, ctx, name_of=lambda tid: None):
     elif isinstance(fut, _Task):
         kind = "task"
         tids = _task_ids([fut])
-        detail = "Task %r" % safe_name(fut)
+        detail = "%r" % safe_name(fut)
     elif _GatheringFuture is not None and isinstance(fut, _GatheringFuture):
         kind = "gather"
         tids = _gather_children(fut)
@@ -477,39 +502,50 @@ def classify_at(task, kind, link, fut, ctx, name_of=lambda tid: None):
             inner = _closure_var(shield_cb, "inner")
             if isinstance(inner, _Task):
                 tids = _task_ids([inner])
-                detail = "Task %r" % safe_name(inner)
+                detail = "%r" % safe_name(inner)
             else:
                 detail = type(inner).__name__
         else:
             chained = _callback_named(fut, _CHAINED)
             if chained is not None:
                 kind = "thread"
-                detail = _thread_detail(fut, ctx, extra, chained) or "worker thread"
+                detail = _thread_detail(fut, ctx, extra, chained) or ""
             else:
                 kind = "future"
                 detail = type(fut).__name__
-    # An asyncio.timeout() around the wait.
+    # An asyncio.timeout() around the wait, or wait_for's (3.10/3.11) or wait's own.
     tmo = ctx.timeout_of(task)
+    if tmo is None and kind in ("wait_for", "wait"):
+        tmo = _handle_when(local(frame_obj, frame, "timeout_handle"))
     if tmo is not None:
-        left = _seconds(ctx.loop_left(task._loop, tmo))
         if kind == "future":
             kind = "timeout"
-            detail = "%s left" % left
-        elif kind != "runnable":
-            detail = "%s, timeout in %s" % (detail, left)
+            detail = ""
         if deadline is None or tmo < deadline:
             deadline = tmo
         key_detail = (key_detail, tmo)
     waiting = {"kind": kind, "detail": detail, "tasks": tids}
     if deadline is not None:
         try:
-            waiting["deadline"] = round(ctx.now_epoch + ctx.loop_left(task._loop, deadline), 3)
+            waiting["deadline"] = ctx.epoch_of(task._loop, deadline)
+            if tmo is not None:
+                waiting["timeout"] = ctx.epoch_of(task._loop, tmo)
         except Exception:  # noqa: BLE001
             pass
     if extra:
         waiting.update(extra)
     key = (kind, detail if key_detail is None else key_detail, tuple(tids), extra.get("holder"))
     return waiting, key
+
+
+def _handle_when(handle):
+    """Loop-clock time of a pending TimerHandle, else None."""
+    try:
+        if handle is not None and not handle.cancelled():
+            return handle.when()
+    except Exception:  # noqa: BLE001
+        pass
+    return None
 
 
 def _queue_detail(q):
@@ -532,10 +568,28 @@ def _thread_detail(fut, ctx, extra, chained=None):
         return None
     hit = ctx.thread_of(source)
     if hit is None:
-        return "queued for a worker thread" if not source.running() else "worker thread"
+        # No worker runs it: not started yet, or done while the loop did not take the
+        # result (it is paused, or busy). A running one without a stack: between frames.
+        seen = _worker_of(source)
+        if seen is not None and isinstance(seen[1], str):
+            extra["work"] = seen[1]
+        if source.done():
+            extra["work_state"] = "done"
+            if seen is not None:
+                extra["thread"] = seen[0]
+                return "%r finished %s()" % (seen[0], seen[1] or "its work")
+            return "finished"
+        if source.running():
+            extra["work_state"] = "running"
+            return "running"
+        extra["work_state"] = "queued"
+        return "queued"
     name, stack, fn_name = hit
     extra["thread"] = name
     extra["stack"] = stack[-20:]
+    extra["work_state"] = "running"
+    if isinstance(fn_name, str):
+        extra["work"] = fn_name
     where = ""
     for fr in reversed(stack):
         if not _tracker._internal_files.get(fr["file"]) and "/threading.py" not in fr["file"] \
@@ -546,4 +600,4 @@ def _thread_detail(fut, ctx, extra, chained=None):
         where = " in %s" % stack[-1]["name"]
     elif not where and isinstance(fn_name, str):
         where = " in %s()" % fn_name
-    return "thread %r%s" % (name, where)
+    return "%r%s" % (name, where)

@@ -71,7 +71,7 @@ def test_attach_to_an_idle_loop_prints_the_tree_and_changes_nothing(target, tmp_
     tree = r.stdout.decode()
     assert "pid %d" % t.proc.pid in tree
     assert re.search(r"'guarded' leaf\(\) · waiting on event not set · shielded · awaited by 'shielder'", tree), tree
-    assert re.search(r"'shielder' main.<locals>.shielder\(\) · waiting on shield Task 'guarded'", tree), tree
+    assert re.search(r"'shielder' main.<locals>.shielder\(\) · waiting on shield 'guarded'", tree), tree
     assert re.search(r"'stubborn' stubborn\(\) · waiting on event not set · cancel requested via unseen · #", tree), tree
     assert re.search(r"main\(\) · waiting on stream.read", tree), tree
     # Made before the attach, yet in its TaskGroup under its parent (from the group's callbacks).

@@ -52,7 +52,7 @@ def test_tree_to_stderr_by_default(tmp_path):
     assert r.returncode == 0 and r.stdout == b"ok\n"
     text = r.stderr.decode("utf-8")
     assert text.startswith("asyncio-lens snapshot at 0.10 s")
-    assert re.search(r"'napper' nap\(\) \u00b7 waiting on sleep 0\.\d s left", text)
+    assert re.search(r"'napper' nap\(\) \u00b7 waiting on sleep, 0\.\d s left", text)
     assert "at nap (sleepers.py:3)" in text
 
 

@@ -161,6 +161,9 @@ def test_breakpoint_in_task_async_stack_variables(adapter):
     assert set(d.locals(frames[4]["id"])) >= {"a", "b", "res"}
     assert d.value("asyncio.current_task().get_name()", frames[0]["id"]) == "'album'"
     assert d.value("x + 1", frames[1]["id"]) == "6"
+    # the thread says which task it stopped in, so the client lists that task once, as this thread
+    main_thread = next(t for t in d.ok("debug/threads")["threads"] if t["id"] == 1)
+    assert main_thread == {"id": 1, "name": "MainThread", "taskId": st["taskId"], "taskName": "album"}
     d.clear()
     d.cont()
     rc, out, _ = d.finish()

@@ -280,29 +280,34 @@ describe.each(pythons)('Python $version', ({ path: python }) => {
   it('lists task threads with what they await, and shows their frames and variables', async () => {
     const stopped = stoppedEvent();
     const seen = new Set<string>();
+    const seenTasks = new Map<number, TasksChangedParams['tasks'][number]>();
     const fetchersSeen = new Promise<void>((resolve) => {
       h.client.on(CustomEvents.tasksChanged, (e: DebugProtocol.Event) => {
-        for (const t of (e.body as TasksChangedParams).tasks) seen.add(t.name);
-        if (seen.has('fetch-1') && seen.has('fetch-2')) resolve();
+        for (const t of (e.body as TasksChangedParams).tasks) {
+          seen.add(t.name);
+          seenTasks.set(t.id, t);
+        }
+        if (seen.has('fetch-1') && seen.has('fetch-2') && seen.has('album')) resolve();
       });
     });
     await start(GRAPH, { breakpoints: { [GRAPH]: [{ marker: 'leaf_first' }] } });
     await Promise.all([stopped, fetchersSeen]);
     const { threads } = (await h.client.threadsRequest()).body;
-    expect(threads[0]).toEqual({ id: 1, name: 'MainThread' });
+    // the stopped thread is the task it stopped in, listed once: no task thread repeats it
+    expect(threads[0]).toEqual({ id: 1, name: "MainThread · Task 'album'" });
+    expect(threads.filter((t) => t.name.includes("Task 'album'")), JSON.stringify(threads)).toHaveLength(1);
     const fetch1 = threads.find((t) => t.name.startsWith("Task 'fetch-1'"));
     expect(fetch1, JSON.stringify(threads)).toBeDefined();
-    expect(fetch1!.name).toMatch(/^Task 'fetch-1' · awaiting /);
+    expect(fetch1!.name).toBe("Task 'fetch-1' · Event.wait");
     expect(fetch1!.id).toBeGreaterThan(TASK_THREAD_BASE);
     const stack = await frames(fetch1!.id);
     expect(stack[0]).toMatchObject({ name: 'fetch', line: line(GRAPH, 'fetch_wait') });
     const vars = await locals(stack[0].id);
     expect(vars.get('n')?.value).toBe('1');
     expect(vars.get('data')).toMatchObject({ value: '[1, 1, 1]', indexedVariables: 3 });
-    // the current task's thread shows the same async stack as thread 1
-    const album = threads.find((t) => t.name.startsWith("Task 'album'"));
-    expect(album).toBeDefined();
-    expect((await frames(album!.id)).map((f) => f.name).slice(0, 3)).toEqual(['leaf', 'middle', 'album']);
+    // the current task, asked for by its task thread id (Show in Call Stack does), has thread 1's async stack
+    const album = [...seenTasks.values()].find((t) => t.name === 'album')!;
+    expect((await frames(TASK_THREAD_BASE + album.id)).map((f) => f.name).slice(0, 3)).toEqual(['leaf', 'middle', 'album']);
     await h.client.setBreakpointsRequest({ source: { path: GRAPH }, breakpoints: [] });
     expect(await continueToEnd()).toBe(0);
   });

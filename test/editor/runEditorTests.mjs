@@ -92,7 +92,7 @@ const shots = path.join(HERE, 'screenshots');
 fs.rmSync(shots, { recursive: true, force: true }); // only this run's screenshots
 const resultFile = path.join(work, 'result.json');
 const workspace = path.join(HERE, 'workspace');
-try { fs.unlinkSync(path.join(workspace, 'tasks_fixture.stop')); } catch {}
+for (const stop of ['tasks_fixture.stop', 'new_user.stop']) { try { fs.unlinkSync(path.join(workspace, stop)); } catch {} }
 
 // The CPython 3.14 the editor tier debugs and attaches to (see suite/python314.js).
 const python314 = findPythons().find((p) => p.minor === '3.14')?.path;

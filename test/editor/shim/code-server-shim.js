@@ -10,7 +10,8 @@
 //     __LENS_UI__ <id> <op> <base64url(JSON request)>
 // (see test/editor/suite/ui.js). Extension-host console output reaches the page console in test mode; the shim sees
 // it, performs the request with Playwright and writes <LENS_UI_DIR>/<id>.json = { ok, value?, error? }, which the
-// suite waits for. Ops: screenshot, waitText, texts, click, clickAll, resizeSidebar, press, command, hover.
+// suite waits for. Ops: screenshot, waitText, texts, pseudoTexts, html, click, clickAll, clickGutter, resizeSidebar,
+// press, command, hover.
 //
 // Environment knobs:
 //   ASYNCIO_LENS_E2E_ROOT     cache root (same default as setup.sh); env.json there has the paths to node/code-server
@@ -109,6 +110,9 @@ function makeUi(page, uiDir) {
   function loc(req) {
     let l = page.locator(req.selector || 'body');
     if (req.text !== undefined) l = l.filter({ hasText: req.text });
+    if (req.notText !== undefined) l = l.filter({ hasNotText: req.notText });
+    // rows of a tree whose label is exactly req.label (a task name may appear in other rows' descriptions)
+    if (req.label !== undefined) l = l.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${req.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
     return l.first();
   }
   async function runCommand(title, timeout) {
@@ -143,6 +147,19 @@ function makeUi(page, uiDir) {
       fs.writeFileSync(req.touch, 'go\n');
       return { at: await (await seen).jsonValue() };
     },
+    // the CSS content of a pseudo-element (req.pseudo, default '::after') of each element matching selector that
+    // has one: where the editor draws decorations' after-text
+    async pseudoTexts(req) {
+      const texts = await page.locator(req.selector).evaluateAll((els, pseudo) => els
+        .map((el) => getComputedStyle(el, pseudo).content)
+        .filter((c) => c && c !== 'none' && c !== 'normal')
+        .map((c) => c.replace(/^"|"$/g, '')), req.pseudo || '::after');
+      return { texts: texts.slice(0, req.max || 200) };
+    },
+    // outer HTML of the first element matching selector (for diagnostics)
+    async html(req) {
+      return { html: (await loc(req).evaluate((el) => el.outerHTML)).slice(0, req.max || 4000) };
+    },
     // inner texts of all elements matching selector (for diagnostics and assertions)
     async texts(req) {
       const all = await page.locator(req.selector).allInnerTexts();
@@ -157,6 +174,8 @@ function makeUi(page, uiDir) {
     // no waiting: zero matches is fine
     async clickAll(req) {
       let n = 0;
+      // (a hover left over from an earlier step can lie over the elements to click)
+      await page.mouse.move(0, 0);
       for (; n < (req.max || 20); n++) {
         const l = page.locator(req.selector);
         if (!(await l.count())) break;
@@ -175,6 +194,20 @@ function makeUi(page, uiDir) {
       await page.mouse.up();
       const after = await page.locator('.part.sidebar').first().boundingBox();
       return { width: after && Math.round(after.width) };
+    },
+    // click the glyph margin (where breakpoints are set) of line req.line of the active editor, as a user
+    // does; req.hoverOnly: only move the mouse there (the editor then shows its faint breakpoint dot)
+    async clickGutter(req) {
+      const editor = page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+      const number = editor.locator(`.margin-view-overlays .line-numbers:text-is("${Number(req.line)}")`).first();
+      await number.waitFor({ state: 'visible', timeout: req.timeoutMs || 15000 });
+      const box = await number.boundingBox();
+      const glyph = await editor.locator('.glyph-margin').first().boundingBox();
+      const x = glyph && glyph.width > 0 ? glyph.x + glyph.width / 2 : box.x - 8;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y, { steps: 4 });
+      if (!req.hoverOnly) await page.mouse.click(x, y, { delay: 60 });
+      return { x, y };
     },
     async hover(req) {
       await loc(req).hover({ timeout: req.timeoutMs || 15000 });
@@ -210,7 +243,11 @@ function makeUi(page, uiDir) {
         result = { ok: true, value: await fn(req) };
       } catch (e) {
         // first line only, without Playwright's ANSI colours and call log
-        result = { ok: false, error: String((e && e.message) || e).replace(/\x1b\[[0-9;]*m/g, '').split('\n')[0] };
+        const message = String((e && e.message) || e).replace(/\x1b\[[0-9;]*m/g, '');
+        result = { ok: false, error: message.split('\n')[0] };
+        // Playwright's call log says what stood in the way (an element intercepting pointer events...)
+        const blocker = message.split('\n').reverse().find((l) => /intercepts pointer events|not visible|not stable/.test(l));
+        if (blocker) result.error += ` (${blocker.trim()})`;
         try { result.screenshot = await shot(`failed-${id}-${req.op}`); } catch {}
       }
       result.ms = Date.now() - started;

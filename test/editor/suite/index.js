@@ -235,6 +235,7 @@ exports.run = async function run() {
 
   await lintTests(test, folder);
   await require('./tasksView').tasksViewTests(test, folder);
+  await require('./newUser').newUserTests(test, folder);
   await require('./course').courseTests(test);
   await require('./python314').python314Tests(test, folder);
 

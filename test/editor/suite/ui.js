@@ -65,12 +65,16 @@ function waitForFile(file, ms, what) {
  * Ask the shim for a UI action. Resolves with its value, rejects with the shim's error (and the path of the
  * screenshot it took on failure).
  *   { op: 'screenshot', name }                    -> test/editor/screenshots/<name>.png
- *   { op: 'waitText', selector, text?, timeoutMs } -> element (Playwright selector, optional hasText) visible
+ *   { op: 'waitText', selector, text?, notText?, label?, timeoutMs } -> element (Playwright selector, optional
+ *                                                    hasText, hasNotText, a .label-name of exactly `label`) visible
  *   { op: 'touchAndWaitRow', touch, pane, text, timeoutMs } -> writes the file `touch`, then waits (every frame)
  *                                                    for a row showing text in the view titled pane; { at }: epoch ms
  *   { op: 'texts', selector }                      -> { texts: innerText[] }
+ *   { op: 'pseudoTexts', selector, pseudo? }       -> { texts }: CSS content of each match's ::after (or pseudo)
+ *   { op: 'html', selector, text? }                -> { html }: outer HTML of the first match (diagnostics)
  *   { op: 'click', selector, text? } | { op: 'hover', ... } | { op: 'press', key } | { op: 'command', title }
  *   { op: 'clickAll', selector }                   -> clicks each match until none is left; { clicked }
+ *   { op: 'clickGutter', line, hoverOnly? }        -> clicks (or hovers) the glyph margin of the active editor's line
  *   { op: 'resizeSidebar', width }                 -> drags the side bar's sash; { width }
  */
 async function ui(req, ms) {
