@@ -44,6 +44,28 @@ describe('ALENS001 dangling task', () => {
     expect(await flagged(danglingTaskRule, source)).toEqual([]);
   });
 
+  it('does not flag a call expected to raise, inside assertRaises or pytest.raises', async () => {
+    const source = py`
+      import asyncio
+      import pytest
+
+      class T(unittest.TestCase):
+          def test_closed_loop(self):
+              with self.assertRaises(RuntimeError):
+                  asyncio.ensure_future(work(), loop=closed)
+              with self.assertRaisesRegex(TypeError, 'awaitable'):
+                  asyncio.ensure_future(42)
+
+      def test_plain():
+          with pytest.raises(RuntimeError, match="no running event loop"):
+              asyncio.create_task(work())
+          with pytest.raises(RuntimeError):
+              pass
+          asyncio.ensure_future(work())
+    `;
+    expect(await flagged(danglingTaskRule, source)).toEqual(['ALENS001 asyncio.ensure_future(work())']);
+  });
+
   it('fixes by keeping the task in a module-level set that the task leaves when done', async () => {
     const source = py`
       """Doc."""

@@ -1,6 +1,7 @@
 // ALENS001: a task created and dropped. The loop keeps only a weak reference, so the task can vanish mid-run.
 import type { Node } from 'web-tree-sitter';
 import { finding, insertAt, replaceNode, type Finding, type Fix, type TextEdit } from '../analysis/finding';
+import { isExpectedToRaise } from '../analysis/expectedRaise';
 import { importInsertionPoint } from '../analysis/fixes';
 import type { CallSite, SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
@@ -20,7 +21,7 @@ export const danglingTaskRule: Rule = {
     const findings: Finding[] = [];
     for (const site of file.calls) {
       const factory = taskFactoryName(file, site);
-      if (!factory || !isBareExpressionStatement(site.node)) continue;
+      if (!factory || !isBareExpressionStatement(site.node) || isExpectedToRaise(file, site.node)) continue;
       const call = site.node;
       const taskGroup = taskGroupFix(file, site);
       findings.push(
