@@ -130,7 +130,7 @@ describe('ALENS008 swallowed cancellation', () => {
     expect(await flaggedLines(source)).toEqual(['except asyncio.CancelledError:', 'except asyncio.CancelledError:']);
   });
 
-  it('does not flag a handler where the coroutine ends, but does when it loops or awaits again after it', async () => {
+  it('does not flag a handler where the coroutine ends, but does when it loops, or awaits in the handler, finally or after', async () => {
     const source = py`
       import asyncio
 
@@ -141,7 +141,7 @@ describe('ALENS008 swallowed cancellation', () => {
           except asyncio.CancelledError:
               log("reader stopped")
           finally:
-              await queue.aclose()
+              queue.close()
           stopped = True
           return stopped
 
@@ -165,9 +165,22 @@ describe('ALENS008 swallowed cancellation', () => {
                   await queue.get()
               except asyncio.CancelledError:
                   pass
+
+      async def waits_in_the_handler(queue):
+          try:
+              await queue.get()
+          except asyncio.CancelledError:
+              await queue.join()
+
+      async def waits_in_finally(queue):
+          try:
+              await queue.get()
+          except asyncio.CancelledError:
+              pass
+          finally:
+              await queue.aclose()
     `;
-    expect(await flaggedLines(source)).toEqual(['except asyncio.CancelledError:', 'except asyncio.CancelledError:']);
-    expect((await check(swallowedCancellationRule, source)).map((f) => f.range.start.row)).toEqual([23, 31]);
+    expect((await check(swallowedCancellationRule, source)).map((f) => f.range.start.row)).toEqual([23, 31, 37, 43]);
   });
 
   it('does not flag handlers that end in an exception anyway: 1 / 0, self.fail(), sys.exit()', async () => {

@@ -31,7 +31,7 @@ export const swallowedCancellationRule: Rule = {
       if (!body || leavesHandler(file, body)) continue;
       const tryStatement = clause.parent;
       if (forwardsException(clause, body) || withdrawsCancellation(body)) continue;
-      if (tryStatement && (onlyWaitsForHeldTasks(file, tryStatement) || endsCoroutine(tryStatement))) continue;
+      if (tryStatement && (onlyWaitsForHeldTasks(file, tryStatement) || endsCoroutine(tryStatement, body))) continue;
       const head = clause.child(0)!;
       findings.push({
         ...finding(
@@ -111,18 +111,19 @@ function isHeld(node: Node | null): boolean {
 }
 
 /**
- * The handler is where the coroutine ends: no loop around the try, and after it only statements that neither loop
- * nor await (a `return`, setting a flag). The task then stops as asked; it returns instead of ending cancelled.
+ * The handler is where the coroutine ends: it runs to its end from there without suspending again. No loop
+ * around the try, and nothing in the handler, the `finally` clause or after the try loops or awaits (a `return`,
+ * setting a flag, logging). The task then stops as asked; it only returns instead of ending cancelled.
  */
-function endsCoroutine(tryStatement: Node): boolean {
+function endsCoroutine(tryStatement: Node, handler: Node): boolean {
+  const runsOn = (node: Node) => descendantsInSameScope(node, LOOPS_AND_SUSPENSIONS).some((found) => found.type !== 'with_statement' || found.child(0)?.type === 'async');
+  const finallyClause = tryStatement.namedChildren.find((child) => child?.type === 'finally_clause');
+  if (runsOn(handler) || (finallyClause && runsOn(finallyClause))) return false;
   const fn = enclosingFunction(tryStatement);
   for (let statement: Node = tryStatement; statement.parent && !statement.equals(fn!); statement = statement.parent) {
     if (LOOPS.has(statement.type) && !statement.equals(tryStatement)) return false;
     if (statement.parent.type !== 'block' && statement.parent.type !== 'module') continue;
-    for (let next = statement.nextNamedSibling; next; next = next.nextNamedSibling) {
-      if (next.type === 'comment') continue;
-      if (descendantsInSameScope(next, LOOPS_AND_SUSPENSIONS).some((node) => node.type !== 'with_statement' || node.child(0)?.type === 'async')) return false;
-    }
+    for (let next = statement.nextNamedSibling; next; next = next.nextNamedSibling) if (runsOn(next)) return false;
   }
   return true;
 }
