@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { CoroutineIndex } from '../analysis/coroutines';
 import { finding, replaceNode, type Finding, type Fix } from '../analysis/finding';
 import { addAwait, asyncioModule } from '../analysis/fixes';
+import { unreadAssignmentTarget } from '../analysis/unreadLocal';
 import type { SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
 import { enclosingFunction, isAsyncFunction, isBareExpressionStatement } from '../syntax/nodes';
@@ -18,7 +19,7 @@ export const unawaitedCoroutineRule: Rule = {
       if (!callee) continue;
       const call = site.node;
       const bare = isBareExpressionStatement(call);
-      const unusedVariable = bare ? undefined : unusedAssignmentTarget(call);
+      const unusedVariable = bare ? undefined : unreadAssignmentTarget(call);
       if (!bare && !unusedVariable) continue;
       const message = unusedVariable
         ? t('The coroutine stored in {0} is never awaited, so {1}() never runs.', unusedVariable, callee)
@@ -28,33 +29,6 @@ export const unawaitedCoroutineRule: Rule = {
     return findings;
   },
 };
-
-/** For `x = call()` inside a function where `x` is never read afterwards: the name `x`. */
-function unusedAssignmentTarget(call: Node): string | undefined {
-  const assignment = call.parent;
-  if (assignment?.type !== 'assignment' || !assignment.childForFieldName('right')?.equals(call)) return undefined;
-  if (assignment.parent?.type !== 'expression_statement') return undefined;
-  const target = assignment.childForFieldName('left');
-  if (target?.type !== 'identifier' || target.text.startsWith('_')) return undefined;
-  const fn = enclosingFunction(call);
-  if (fn?.type !== 'function_definition') return undefined;
-  // Nested defs may read it too (closures), so look at every identifier of the function, nested ones included.
-  const readLater = fn.descendantsOfType('identifier', assignment.endPosition).some((node) => node?.text === target.text);
-  // In a loop, a read above the assignment runs after it on the next turn.
-  const readNextTurn = isInsideLoop(assignment, fn) && usedAnywhere(fn, target);
-  return readLater || readNextTurn ? undefined : target.text;
-}
-
-function isInsideLoop(node: Node, fn: Node): boolean {
-  for (let current = node.parent; current && !current.equals(fn); current = current.parent) {
-    if (current.type === 'for_statement' || current.type === 'while_statement') return true;
-  }
-  return false;
-}
-
-function usedAnywhere(fn: Node, target: Node): boolean {
-  return fn.descendantsOfType('identifier').some((node) => node !== null && node.text === target.text && !node.equals(target));
-}
 
 function fixesFor(file: SourceFile, call: Node): Fix[] {
   const fn = enclosingFunction(call);
