@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, fixed, py } from '../testing/ruleHarness';
+import { check, fixed, flagged, py } from '../testing/ruleHarness';
 import { swallowedCancellationRule } from './swallowedCancellation';
 
 const flaggedLines = async (source: string) =>
@@ -240,6 +240,42 @@ describe('ALENS008 swallowed cancellation', () => {
                   log()
     `;
     for (const source of [trio, anyio, scopeFromPackage]) expect(await flaggedLines(source)).toEqual([]);
+  });
+
+  it('flags contextlib.suppress(CancelledError or BaseException) around an await in a coroutine that carries on', async () => {
+    const source = py`
+      import asyncio
+      import contextlib
+      from contextlib import suppress
+
+      async def consume(queue, task):
+          while True:
+              with contextlib.suppress(asyncio.CancelledError):
+                  item = await queue.get()
+              with suppress(ValueError, BaseException):
+                  await handle(item)
+              with suppress(asyncio.CancelledError):
+                  handle_now(item)
+              task.cancel()
+              with suppress(asyncio.CancelledError):
+                  await task
+              with suppress(KeyError):
+                  await handle(item)
+
+      async def last(task):
+          with suppress(asyncio.CancelledError):
+              await asyncio.sleep(1)
+
+      def sync(queue):
+          with suppress(asyncio.CancelledError):
+              queue.get_nowait()
+    `;
+    expect(await flagged(swallowedCancellationRule, source)).toEqual([
+      'ALENS008 contextlib.suppress(asyncio.CancelledError)',
+      'ALENS008 suppress(ValueError, BaseException)',
+    ]);
+    const [first] = await check(swallowedCancellationRule, source);
+    expect(first.message).toBe('suppress(asyncio.CancelledError) around an await swallows cancellation: task.cancel(), TaskGroup and timeouts stop working for this task. Let it propagate.');
   });
 
   it('fixes by re-raising at the end of the handler', async () => {
