@@ -3,6 +3,7 @@ import { enabledRules, runRule, skipReason, type Diagnosis } from './analysis/an
 import { noqaComments } from './analysis/noqa';
 import type { LintSettings } from './analysis/settings';
 import { indexSourceFile, type SourceFile } from './analysis/sourceFile';
+import type { ModuleSummary } from './analysis/types/moduleSummary';
 import type { ParsedDocument } from './documents';
 import type { PythonGrammar } from './syntax/pythonParser';
 
@@ -13,8 +14,8 @@ export interface LinterHost {
   settings(): LintSettings;
   publish(document: ParsedDocument, diagnoses: Diagnosis[]): void;
   log(message: string): void;
-  /** Top-level coroutine functions of workspace modules a document imports; none when absent. */
-  workspaceCoroutines?(document: ParsedDocument, imports: ReadonlyMap<string, string>): ReadonlySet<string>;
+  /** The summary of a module a document imports (the workspace, site-packages); none when absent. */
+  moduleSummary?(document: ParsedDocument, moduleName: string): ModuleSummary | undefined;
   /** Where each finished analysis reports its cost, when someone measures. */
   timing?(timing: AnalysisTiming): void;
 }
@@ -115,8 +116,8 @@ export class Linter {
     const parseStart = performance.now();
     const tree = document.parse(this.parser);
     const indexStart = performance.now();
-    const lookup = this.host.workspaceCoroutines;
-    const file = indexSourceFile(this.grammar, tree, document.text, lookup && ((imports) => lookup(document, imports)));
+    const lookup = this.host.moduleSummary;
+    const file = indexSourceFile(this.grammar, tree, document.text, lookup && ((name) => lookup.call(this.host, document, name)));
     this.lastParseMs = indexStart - parseStart;
     this.lastIndexMs = performance.now() - indexStart;
     this.indexes.set(document.uri, { version: document.version, file });

@@ -1,40 +1,39 @@
-// Which names other Python files of the workspace define with `async def`, for imports such as `from helpers import fetch`.
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Module summaries of the Python files a document imports, read from the workspace, the folders in
+// `asyncioLens.lint.extraPaths`, and the site-packages of the workspace's virtual environments.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { decoratorsOf, isAsyncFunction, namedChildrenOf } from './syntax/nodes';
+import { summarizeModule, type ModuleSummary } from './analysis/types/moduleSummary';
 
 /** Imported modules bigger than this are not read: the lookup must stay cheap on every keystroke. */
 const MAX_MODULE_BYTES = 1_000_000;
-const TRANSPARENT_DECORATOR = /^(staticmethod|classmethod|(abc\.)?abstractmethod|(typing(_extensions)?\.)?(override|final))$/;
+const VENV_FOLDERS = ['.venv', 'venv', 'env', '.env'];
+/** How long the list of folders searched is reused before virtual environments are looked for again. */
+const SEARCH_PATH_REFRESH_MS = 5_000;
 
 export class WorkspaceModules {
-  /** Path → modification time and the module's top-level coroutine function names. */
-  private readonly cache = new Map<string, { mtimeMs: number; coroutines: ReadonlySet<string> }>();
+  /** Path → modification time and the module's summary. */
+  private readonly cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
+  private searchPath: { key: string; at: number; folders: string[] } | undefined;
 
-  constructor(private readonly parser: Parser, private readonly roots: () => readonly string[]) {}
+  constructor(
+    private readonly parser: Parser,
+    private readonly roots: () => readonly string[],
+    private readonly extraPaths: () => readonly string[] = () => [],
+  ) {}
 
-  /** Qualified names among `imports`' values that are `async def`s at the top level of a workspace module. */
-  coroutinesImportedBy(documentPath: string | undefined, imports: ReadonlyMap<string, string>): Set<string> {
-    const found = new Set<string>();
-    for (const qualified of new Set(imports.values())) {
-      const dot = qualified.lastIndexOf('.');
-      if (dot <= 0 && !qualified.startsWith('.')) continue;
-      const modulePath = qualified.slice(0, dot);
-      const name = qualified.slice(dot + 1);
-      for (const file of this.candidateFiles(documentPath, modulePath)) {
-        const coroutines = this.coroutinesOf(file);
-        if (coroutines === undefined) continue;
-        if (coroutines.has(name)) found.add(qualified);
-        break;
-      }
+  /** The summary of `moduleName` as imported by the document at `documentPath` (leading dots: relative to it). */
+  summaryOf(documentPath: string | undefined, moduleName: string): ModuleSummary | undefined {
+    for (const file of this.candidateFiles(documentPath, moduleName)) {
+      const summary = this.summaryAt(file);
+      if (summary) return summary;
     }
-    return found;
+    return undefined;
   }
 
-  private candidateFiles(documentPath: string | undefined, modulePath: string): string[] {
-    const leadingDots = /^\.*/.exec(modulePath)![0].length;
-    const parts = modulePath.slice(leadingDots).split('.').filter(Boolean);
+  private candidateFiles(documentPath: string | undefined, moduleName: string): string[] {
+    const leadingDots = /^\.*/.exec(moduleName)![0].length;
+    const parts = moduleName.slice(leadingDots).split('.').filter(Boolean);
     let bases: string[];
     if (leadingDots > 0) {
       if (!documentPath) return [];
@@ -42,13 +41,27 @@ export class WorkspaceModules {
       for (let i = 1; i < leadingDots; i++) base = dirname(base);
       bases = [base];
     } else {
-      if (parts.length === 0 || parts[0] === 'asyncio') return [];
-      bases = [...(documentPath ? [dirname(documentPath)] : []), ...this.roots()];
+      if (parts.length === 0) return [];
+      bases = [...(documentPath ? [dirname(documentPath), packageRoot(dirname(documentPath))] : []), ...this.folders()];
     }
-    return bases.flatMap((base) => (parts.length ? [join(base, ...parts) + '.py', join(base, ...parts, '__init__.py')] : [join(base, '__init__.py')]));
+    return [...new Set(bases)].flatMap((base) => (parts.length ? [join(base, ...parts) + '.py', join(base, ...parts, '__init__.py')] : [join(base, '__init__.py')]));
   }
 
-  private coroutinesOf(path: string): ReadonlySet<string> | undefined {
+  /** Workspace folders, extra paths, and the site-packages of virtual environments found in the workspace or active. */
+  private folders(): string[] {
+    const roots = this.roots();
+    const extra = this.extraPaths().map((path) => (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || !roots[0] ? path : join(roots[0], path)));
+    const key = [...roots, '|', ...extra].join('\n');
+    const now = Date.now();
+    if (this.searchPath?.key === key && now - this.searchPath.at < SEARCH_PATH_REFRESH_MS) return this.searchPath.folders;
+    const environments = [...roots.flatMap((root) => VENV_FOLDERS.map((folder) => join(root, folder))), process.env.VIRTUAL_ENV, process.env.CONDA_PREFIX];
+    const sitePackages = environments.flatMap((env) => (env && existsSync(env) ? sitePackagesOf(env) : []));
+    const folders = [...roots, ...extra, ...sitePackages];
+    this.searchPath = { key, at: now, folders };
+    return folders;
+  }
+
+  private summaryAt(path: string): ModuleSummary | undefined {
     let stat;
     try {
       stat = statSync(path);
@@ -57,23 +70,38 @@ export class WorkspaceModules {
     }
     if (!stat.isFile() || stat.size > MAX_MODULE_BYTES) return undefined;
     const cached = this.cache.get(path);
-    if (cached?.mtimeMs === stat.mtimeMs) return cached.coroutines;
+    if (cached?.mtimeMs === stat.mtimeMs) return cached.summary;
     const tree = this.parser.parse(readFileSync(path, 'utf8'));
-    const coroutines = new Set<string>();
-    const others = new Set<string>();
-    for (const statement of tree ? namedChildrenOf(tree.rootNode) : []) {
-      const assigned = statement.type === 'expression_statement' ? statement.firstNamedChild?.childForFieldName('left') : null;
-      if (assigned?.type === 'identifier') others.add(assigned.text);
-      const definition = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
-      const name = definition?.childForFieldName('name')?.text;
-      if (!definition || !name) continue;
-      const transparent = decoratorsOf(definition).every((decorator) => TRANSPARENT_DECORATOR.test(decorator));
-      (isAsyncFunction(definition) && transparent ? coroutines : others).add(name);
-    }
-    tree?.delete();
-    // A name also bound as something else (a sync def or class of the same name) is not known to be a coroutine.
-    for (const name of others) coroutines.delete(name);
-    this.cache.set(path, { mtimeMs: stat.mtimeMs, coroutines });
-    return coroutines;
+    if (!tree) return undefined;
+    const isPackage = basename(path) === '__init__.py';
+    // Eager: the tree is deleted right after.
+    const summary = summarizeModule(tree.rootNode, moduleNameOf(path, isPackage), isPackage, true);
+    tree.delete();
+    this.cache.set(path, { mtimeMs: stat.mtimeMs, summary });
+    return summary;
   }
+}
+
+/** `…/site-packages/aiohttp/client.py` → `aiohttp.client`: climbs the folders that are packages (hold `__init__.py`). */
+function moduleNameOf(path: string, isPackage: boolean): string {
+  const parts = isPackage ? [] : [basename(path, '.py')];
+  let dir = dirname(path);
+  while (existsSync(join(dir, '__init__.py')) && dirname(dir) !== dir) {
+    parts.unshift(basename(dir));
+    dir = dirname(dir);
+  }
+  return parts.join('.');
+}
+
+/** The folder above the outermost package holding `dir`: where its absolute imports start. */
+function packageRoot(dir: string): string {
+  while (existsSync(join(dir, '__init__.py')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+function sitePackagesOf(env: string): string[] {
+  const windows = join(env, 'Lib', 'site-packages');
+  const lib = join(env, 'lib');
+  const posix = existsSync(lib) ? readdirSync(lib).filter((name) => name.startsWith('python')).map((name) => join(lib, name, 'site-packages')) : [];
+  return [...posix, windows].filter((folder) => existsSync(folder));
 }

@@ -15,12 +15,13 @@ export const unawaitedCoroutineRule: Rule = {
     const coroutines = new CoroutineIndex(file);
     const findings: Finding[] = [];
     for (const site of file.calls) {
-      const callee = coroutines.coroutineCalled(site);
-      if (!callee) continue;
       const call = site.node;
       const bare = isBareExpressionStatement(call);
       const unusedVariable = bare ? undefined : unreadAssignmentTarget(call);
       if (!bare && !unusedVariable) continue;
+      // Asked only of dropped values: type inference is the costly part.
+      const callee = coroutines.coroutineCalled(site);
+      if (!callee) continue;
       const message = unusedVariable
         ? t('The coroutine stored in {0} is never awaited, so {1}() never runs.', unusedVariable, callee)
         : t('{0}() makes a coroutine that is never awaited, so its body never runs.', callee);
