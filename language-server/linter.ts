@@ -3,7 +3,7 @@ import { enabledRules, runRule, skipReason, type Diagnosis } from './analysis/an
 import { noqaComments } from './analysis/noqa';
 import type { LintSettings } from './analysis/settings';
 import { indexSourceFile, type SourceFile } from './analysis/sourceFile';
-import type { ModuleSummary } from './analysis/types/moduleSummary';
+import type { ModuleHost } from './analysis/types/modules';
 import type { ParsedDocument } from './documents';
 import type { PythonGrammar } from './syntax/pythonParser';
 
@@ -14,8 +14,8 @@ export interface LinterHost {
   settings(): LintSettings;
   publish(document: ParsedDocument, diagnoses: Diagnosis[]): void;
   log(message: string): void;
-  /** The summary of a module a document imports (the workspace, site-packages); none when absent. */
-  moduleSummary?(document: ParsedDocument, moduleName: string): ModuleSummary | undefined;
+  /** The modules a document can import (the workspace, site-packages); none when absent. */
+  modules?(document: ParsedDocument): ModuleHost;
   /** Where each finished analysis reports its cost, when someone measures. */
   timing?(timing: AnalysisTiming): void;
 }
@@ -116,8 +116,7 @@ export class Linter {
     const parseStart = performance.now();
     const tree = document.parse(this.parser);
     const indexStart = performance.now();
-    const lookup = this.host.moduleSummary;
-    const file = indexSourceFile(this.grammar, tree, document.text, lookup && ((name) => lookup.call(this.host, document, name)));
+    const file = indexSourceFile(this.grammar, tree, document.text, this.host.modules?.(document));
     this.lastParseMs = indexStart - parseStart;
     this.lastIndexMs = performance.now() - indexStart;
     this.indexes.set(document.uri, { version: document.version, file });

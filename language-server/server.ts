@@ -39,8 +39,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     publish: (document, diagnoses) =>
       void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: diagnoses.map(toDiagnostic) }),
     log: (message) => connection.console.log(message),
-    moduleSummary: (document, moduleName) =>
-      workspace.summaryOf(document.uri.startsWith('file:') ? fileURLToPath(document.uri) : undefined, moduleName),
+    modules: (document) => workspace.hostFor(document.uri.startsWith('file:') ? fileURLToPath(document.uri) : undefined),
     timing: options?.reportTiming ? (timing) => void connection.sendNotification('asyncioLens/analysisTiming', timing) : undefined,
   }, typeof options?.debounceMs === 'number' ? options.debounceMs : undefined);
   return {

@@ -36,7 +36,7 @@ describe('WorkspaceModules', () => {
     expect(modules.summaryOf(document, 'vendored')?.name).toBe('vendored');
     const thing = modules.summaryOf(document, 'extralib')?.names.get('Thing')?.[0];
     // Read eagerly: the syntax tree is gone, the attributes are still there.
-    expect(thing?.kind === 'class' && [...thing.info.attributes().keys()]).toEqual(['x']);
+    expect(thing?.kind === 'class' && thing.info.attribute('x')?.length).toBe(1);
     expect(modules.summaryOf(document, 'nowhere')).toBeUndefined();
     expect(modules.summaryOf(undefined, '.jobs')).toBeUndefined();
   });

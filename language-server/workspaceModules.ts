@@ -1,20 +1,38 @@
 // Module summaries of the Python files a document imports, read from the workspace, the folders in
 // `asyncioLens.lint.extraPaths`, and the site-packages of the workspace's virtual environments.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { summarizeModule, type ModuleSummary } from './analysis/types/moduleSummary';
+import { absoluteModule, summarizeModule, type ModuleSummary } from './analysis/types/moduleSummary';
+import { asyncDefNames, type ModuleHost } from './analysis/types/modules';
 
 /** Imported modules bigger than this are not read: the lookup must stay cheap on every keystroke. */
 const MAX_MODULE_BYTES = 1_000_000;
 const VENV_FOLDERS = ['.venv', 'venv', 'env', '.env'];
-/** How long the list of folders searched is reused before virtual environments are looked for again. */
-const SEARCH_PATH_REFRESH_MS = 5_000;
+/** How long the folders searched, where a module name was found, and a module's scanned text are trusted. */
+const REFRESH_MS = 5_000;
+/** How long "no such module" is trusted: most imports name the standard library, which is never found here. */
+const MISSING_REFRESH_MS = 30_000;
+/** At most this many modules are scanned for the async names reachable from one document. */
+const MAX_REACHABLE_MODULES = 3_000;
+
+/** What a module's text says without parsing it: the names its `async def`s define, and what it imports. */
+interface ScannedModule {
+  at: number;
+  mtimeMs: number;
+  asyncNames: string[];
+  imports: string[];
+  /** `from pkg import a, b`: `pkg.a` and `pkg.b` are modules too when `pkg` is a package. */
+  fromImports: [string, string[]][];
+}
 
 export class WorkspaceModules {
   /** Path → modification time and the module's summary. */
   private readonly cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
   private searchPath: { key: string; at: number; folders: string[] } | undefined;
+  private readonly located = new Map<string, { at: number; path: string | undefined }>();
+  private readonly scanned = new Map<string, ScannedModule>();
+  private readonly packageRoots = new Map<string, { at: number; root: string }>();
 
   constructor(
     private readonly parser: Parser,
@@ -22,13 +40,113 @@ export class WorkspaceModules {
     private readonly extraPaths: () => readonly string[] = () => [],
   ) {}
 
+  /** The modules as the document at `documentPath` imports them. */
+  hostFor(documentPath: string | undefined): ModuleHost {
+    return {
+      summary: (name) => this.summaryOf(documentPath, name),
+      asyncNamesReachable: (imported) => this.asyncNamesReachable(documentPath, imported),
+    };
+  }
+
   /** The summary of `moduleName` as imported by the document at `documentPath` (leading dots: relative to it). */
   summaryOf(documentPath: string | undefined, moduleName: string): ModuleSummary | undefined {
-    for (const file of this.candidateFiles(documentPath, moduleName)) {
-      const summary = this.summaryAt(file);
-      if (summary) return summary;
+    const path = this.locate(documentPath, moduleName);
+    return path === undefined ? undefined : this.summaryAt(path);
+  }
+
+  /**
+   * Names of `async def`s in the modules reachable from `imported` (module or module.name), read from their text.
+   * Only within the packages the document imports (and its own): what a package imports from others is far less
+   * often what the document calls, and following it would read much of the standard library for every script.
+   */
+  asyncNamesReachable(documentPath: string | undefined, imported: readonly string[]): Set<string> {
+    const names = new Set<string>();
+    const visited = new Set<string>();
+    const topLevel = (name: string) => name.split('.')[0];
+    const packages = new Set(imported.filter((name) => !name.startsWith('.')).map(topLevel));
+    const own = documentPath && this.ownPackage(documentPath);
+    if (own) packages.add(own);
+    const allowed = (name: string) => name.startsWith('.') || packages.has(topLevel(name));
+    const queue = imported.flatMap((name) => [name, name.slice(0, Math.max(name.lastIndexOf('.'), 0))]).filter((name) => name && allowed(name));
+    for (let next = queue.shift(); next !== undefined && visited.size < MAX_REACHABLE_MODULES; next = queue.shift()) {
+      const path = this.locate(documentPath, next);
+      if (path === undefined || visited.has(path)) continue;
+      visited.add(path);
+      const module = this.scan(path);
+      for (const name of module.asyncNames) names.add(name);
+      queue.push(...module.imports.filter(allowed));
+      for (const [from, imported] of module.fromImports) {
+        if (!allowed(from) || basename(this.locate(documentPath, from) ?? '') !== '__init__.py') continue;
+        for (const name of imported) queue.push(from.endsWith('.') ? from + name : `${from}.${name}`);
+      }
     }
-    return undefined;
+    return names;
+  }
+
+  /** Where a module name leads from a document, remembered for a few seconds (a keystroke must not stat every import). */
+  private locate(documentPath: string | undefined, moduleName: string): string | undefined {
+    // Absolute names are found the same way from every document of a package: one entry for all of them.
+    const from = moduleName.startsWith('.') ? documentPath : documentPath && this.packageRoot(dirname(documentPath));
+    const key = `${from}\n${moduleName}`;
+    const now = Date.now();
+    const known = this.located.get(key);
+    if (known && now - known.at < (known.path ? REFRESH_MS : MISSING_REFRESH_MS)) return known.path;
+    // A file found before is checked first: it is almost always still there.
+    const path = known?.path && isModuleFile(known.path) ? known.path : this.candidateFiles(documentPath, moduleName).find(isModuleFile);
+    this.located.set(key, { at: now, path });
+    return path;
+  }
+
+  /** The top-level package the document belongs to, if it is inside one. */
+  private ownPackage(documentPath: string): string | undefined {
+    const root = this.packageRoot(dirname(documentPath));
+    return root === dirname(documentPath) ? undefined : relative(root, dirname(documentPath)).split(sep)[0];
+  }
+
+  /** The folder above the outermost package holding `dir`: where its absolute imports start. */
+  private packageRoot(dir: string): string {
+    const now = Date.now();
+    const known = this.packageRoots.get(dir);
+    if (known && now - known.at < REFRESH_MS) return known.root;
+    let root = dir;
+    while (existsSync(join(root, '__init__.py')) && dirname(root) !== root) root = dirname(root);
+    this.packageRoots.set(dir, { at: now, root });
+    return root;
+  }
+
+  private scan(path: string): ScannedModule {
+    const now = Date.now();
+    const known = this.scanned.get(path);
+    if (known && now - known.at < REFRESH_MS) return known;
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (known && stat?.mtimeMs === known.mtimeMs) {
+      known.at = now;
+      return known;
+    }
+    let text = '';
+    try {
+      text = stat && stat.size <= MAX_MODULE_BYTES ? readFileSync(path, 'utf8') : '';
+    } catch {
+      // Gone since it was located: nothing reachable through it.
+    }
+    const isPackage = basename(path) === '__init__.py';
+    const moduleName = moduleNameOf(path, isPackage);
+    const imports: string[] = [];
+    const fromImports: [string, string[]][] = [];
+    for (const match of text.matchAll(/^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w, \t\n]*)|import[ \t]+([\w., \t]+))/gm)) {
+      const [, from, names, plain] = match;
+      if (plain) {
+        for (const name of plain.split(',')) imports.push(name.trim().split(/\s+/)[0]);
+        continue;
+      }
+      const module = absoluteModule(from, moduleName, isPackage);
+      if (!module) continue;
+      imports.push(module);
+      fromImports.push([module, names.split(/[\s,]+/).filter((n) => /^\w+$/.test(n) && n !== 'as')]);
+    }
+    const scanned = { at: now, mtimeMs: stat?.mtimeMs ?? 0, asyncNames: asyncDefNames(text), imports: imports.filter(Boolean), fromImports };
+    this.scanned.set(path, scanned);
+    return scanned;
   }
 
   private candidateFiles(documentPath: string | undefined, moduleName: string): string[] {
@@ -42,7 +160,8 @@ export class WorkspaceModules {
       bases = [base];
     } else {
       if (parts.length === 0) return [];
-      bases = [...(documentPath ? [dirname(documentPath), packageRoot(dirname(documentPath))] : []), ...this.folders()];
+      // The folder above the document's outermost package (the document's own folder for a script) comes first.
+      bases = [...(documentPath ? [this.packageRoot(dirname(documentPath))] : []), ...this.folders()];
     }
     return [...new Set(bases)].flatMap((base) => (parts.length ? [join(base, ...parts) + '.py', join(base, ...parts, '__init__.py')] : [join(base, '__init__.py')]));
   }
@@ -53,7 +172,7 @@ export class WorkspaceModules {
     const extra = this.extraPaths().map((path) => (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || !roots[0] ? path : join(roots[0], path)));
     const key = [...roots, '|', ...extra].join('\n');
     const now = Date.now();
-    if (this.searchPath?.key === key && now - this.searchPath.at < SEARCH_PATH_REFRESH_MS) return this.searchPath.folders;
+    if (this.searchPath?.key === key && now - this.searchPath.at < REFRESH_MS) return this.searchPath.folders;
     const environments = [...roots.flatMap((root) => VENV_FOLDERS.map((folder) => join(root, folder))), process.env.VIRTUAL_ENV, process.env.CONDA_PREFIX];
     const sitePackages = environments.flatMap((env) => (env && existsSync(env) ? sitePackagesOf(env) : []));
     const folders = [...roots, ...extra, ...sitePackages];
@@ -62,13 +181,8 @@ export class WorkspaceModules {
   }
 
   private summaryAt(path: string): ModuleSummary | undefined {
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch {
-      return undefined;
-    }
-    if (!stat.isFile() || stat.size > MAX_MODULE_BYTES) return undefined;
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size > MAX_MODULE_BYTES) return undefined;
     const cached = this.cache.get(path);
     if (cached?.mtimeMs === stat.mtimeMs) return cached.summary;
     const tree = this.parser.parse(readFileSync(path, 'utf8'));
@@ -82,6 +196,11 @@ export class WorkspaceModules {
   }
 }
 
+function isModuleFile(path: string): boolean {
+  // No exception for a missing file: most candidates are missing, and a thrown error costs far more than the stat.
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
 /** `…/site-packages/aiohttp/client.py` → `aiohttp.client`: climbs the folders that are packages (hold `__init__.py`). */
 function moduleNameOf(path: string, isPackage: boolean): string {
   const parts = isPackage ? [] : [basename(path, '.py')];
@@ -91,12 +210,6 @@ function moduleNameOf(path: string, isPackage: boolean): string {
     dir = dirname(dir);
   }
   return parts.join('.');
-}
-
-/** The folder above the outermost package holding `dir`: where its absolute imports start. */
-function packageRoot(dir: string): string {
-  while (existsSync(join(dir, '__init__.py')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
 }
 
 function sitePackagesOf(env: string): string[] {

@@ -107,9 +107,11 @@ export class CoroutineIndex {
    * (`writer.drain()` after `open_connection`), parameters and attributes annotated with a class.
    */
   private knownThroughTypes(site: CallSite): string | undefined {
-    if (!site.callee) return undefined;
+    const callee = site.callee;
+    const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.type === 'identifier' ? callee.text : undefined;
+    if (!callee || !name || !this.file.coroutineNames.has(name)) return undefined;
     const types = this.file.types;
-    return types.callResult(types.typeOf(site.callee))?.kind === 'coroutine' ? (site.calleeName ?? site.callee.text) : undefined;
+    return types.callResult(types.typeOf(callee))?.kind === 'coroutine' ? (site.calleeName ?? callee.text) : undefined;
   }
 
   private knownInFile(site: CallSite): string | undefined {

@@ -3,7 +3,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { Query } from 'web-tree-sitter';
 import type { PythonGrammar } from '../syntax/pythonParser';
 import { dottedName, namedChildrenOf } from '../syntax/nodes';
-import { moduleFinder, type ModuleHost } from './types/modules';
+import { asyncDefNames, moduleFinder, STUB_COROUTINE_NAMES, type ModuleHost } from './types/modules';
 import { summarizeModule } from './types/moduleSummary';
 import { TypeEvaluator } from './types/typeEvaluator';
 
@@ -70,6 +70,8 @@ export interface SourceFile {
   readonly usesAsyncio: boolean;
   /** Type inference over this file and the modules it imports, made on first use. */
   readonly types: TypeEvaluator;
+  /** Names an `async def` defines here, in asyncio's stubs or in the modules reachable through imports (on first use). */
+  readonly coroutineNames: ReadonlySet<string>;
 }
 
 export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string, modules?: ModuleHost): SourceFile {
@@ -138,6 +140,7 @@ export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string
   });
 
   let types: TypeEvaluator | undefined;
+  let coroutineNames: ReadonlySet<string> | undefined;
   return {
     text,
     tree,
@@ -154,6 +157,9 @@ export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string
     usesAsyncio: [...imports.values()].some((name) => name === 'asyncio' || name.startsWith('asyncio.')),
     get types() {
       return (types ??= new TypeEvaluator(summarizeModule(tree.rootNode, '', false), moduleFinder(grammar, modules)));
+    },
+    get coroutineNames() {
+      return (coroutineNames ??= new Set([...asyncDefNames(text), ...STUB_COROUTINE_NAMES, ...(modules?.asyncNamesReachable([...imports.values()]) ?? [])]));
     },
   };
 }

@@ -17,11 +17,12 @@ export const unawaitedCoroutineRule: Rule = {
     for (const site of file.calls) {
       const call = site.node;
       const bare = isBareExpressionStatement(call);
-      const unusedVariable = bare ? undefined : unreadAssignmentTarget(call);
-      if (!bare && !unusedVariable) continue;
-      // Asked only of dropped values: type inference is the costly part.
+      if (!bare && !mayBeUnreadLocal(call)) continue;
+      // Asked only of dropped or stored values: type inference is the costly part, then whether the store is read.
       const callee = coroutines.coroutineCalled(site);
       if (!callee) continue;
+      const unusedVariable = bare ? undefined : unreadAssignmentTarget(call);
+      if (!bare && !unusedVariable) continue;
       const message = unusedVariable
         ? t('The coroutine stored in {0} is never awaited, so {1}() never runs.', unusedVariable, callee)
         : t('{0}() makes a coroutine that is never awaited, so its body never runs.', callee);
@@ -30,6 +31,12 @@ export const unawaitedCoroutineRule: Rule = {
     return findings;
   },
 };
+
+/** The cheap half of unreadAssignmentTarget: `name = call()` inside a function. */
+function mayBeUnreadLocal(call: Node): boolean {
+  const assignment = call.parent;
+  return assignment?.type === 'assignment' && assignment.childForFieldName('left')?.type === 'identifier' && enclosingFunction(call) !== null;
+}
 
 function fixesFor(file: SourceFile, call: Node): Fix[] {
   const fn = enclosingFunction(call);

@@ -2,6 +2,7 @@
 import type { Point } from 'web-tree-sitter';
 import type { Finding, Fix } from '../analysis/finding';
 import { indexSourceFile, type SourceFile } from '../analysis/sourceFile';
+import { asyncDefNames } from '../analysis/types/modules';
 import { summarizeModule, type ModuleSummary } from '../analysis/types/moduleSummary';
 import type { Rule } from '../rules/rule';
 import { grammarFromNodeModules } from './grammar';
@@ -27,7 +28,11 @@ export async function parse(text: string, modules: Record<string, string> = {}):
     const name = key.replace(/\/__init__$/, '');
     summaries.set(name, summarizeModule(grammar.newParser().parse(source)!.rootNode, name, isPackage, true));
   }
-  return indexSourceFile(grammar, tree, text, (name) => summaries.get(name));
+  const host = {
+    summary: (name: string) => summaries.get(name),
+    asyncNamesReachable: () => new Set(Object.values(modules).flatMap(asyncDefNames)),
+  };
+  return indexSourceFile(grammar, tree, text, host);
 }
 
 export async function check(rule: Rule, text: string, modules: Record<string, string> = {}): Promise<Finding[]> {

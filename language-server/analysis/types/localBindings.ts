@@ -17,6 +17,12 @@ const BINDERS = new Set([
   'nonlocal_statement', 'except_clause', 'delete_statement',
 ]);
 
+/** The parameter binding of `name`, for a function whose body never mentions it. */
+export function parameterBinding(fn: Node, name: string): LocalBinding | undefined {
+  const index = functionInfo(fn).params.findIndex(([parameter]) => parameter === name);
+  return index < 0 ? undefined : { kind: 'parameter', index, annotation: functionInfo(fn).params[index][1] };
+}
+
 export function localBindings(fn: Node): Map<string, LocalBinding[]> {
   const bindings = new Map<string, LocalBinding[]>();
   const bind = (name: string, binding: LocalBinding) => bindings.set(name, [...(bindings.get(name) ?? []), binding]);

@@ -15,8 +15,8 @@ export interface FunctionInfo {
   isProperty: boolean;
   isStatic: boolean;
   returns?: Expr;
-  /** `return self` is all it returns (a fluent method, or `__aenter__` without annotation). */
-  returnsSelf: boolean;
+  /** `return self` is all it returns (a fluent method, or `__aenter__` without annotation); read on first use. */
+  returnsSelf(): boolean;
   /** Parameter name → annotation (undefined when not annotated), in order. */
   params: [string, Expr | undefined][];
 }
@@ -32,8 +32,8 @@ export interface ClassInfo {
   name: string;
   bases: Expr[];
   methods: Map<string, FunctionInfo[]>;
-  /** Filled on first use: class-level annotations and assignments, and `self.x = …` in its methods. */
-  attributes(): Map<string, AttributeInfo[]>;
+  /** How the class sets an attribute: class-level annotations and assignments, and `self.x = …` in its methods. */
+  attribute(name: string): AttributeInfo[] | undefined;
 }
 
 export type Binding =
@@ -49,11 +49,16 @@ export interface ModuleSummary {
   names: Map<string, Binding[]>;
 }
 
-export function functionInfo(fn: Node): FunctionInfo {
+export function functionInfo(fn: Node, eager = false): FunctionInfo {
   const decorators = decoratorsOf(fn);
   const returns = fn.childForFieldName('return_type');
-  const body = fn.childForFieldName('body');
-  const returned = body ? descendantsInSameScope(body, new Set(['return_statement'])) : [];
+  let returnsSelf: boolean | undefined;
+  const readReturns = () => {
+    const body = fn.childForFieldName('body');
+    const returned = body ? descendantsInSameScope(body, new Set(['return_statement'])) : [];
+    return returned.length > 0 && returned.every((statement) => statement.firstNamedChild?.text === 'self');
+  };
+  if (eager) returnsSelf = readReturns();
   return {
     name: fn.childForFieldName('name')?.text ?? '',
     isAsync: isAsyncFunction(fn),
@@ -61,7 +66,7 @@ export function functionInfo(fn: Node): FunctionInfo {
     isProperty: decorators.some((decorator) => /(^|\.)(cached_)?property$|^reify$/.test(decorator)),
     isStatic: decorators.includes('staticmethod'),
     returns: returns ? exprOf(returns, true) : undefined,
-    returnsSelf: returned.length > 0 && returned.every((statement) => statement.firstNamedChild?.text === 'self'),
+    returnsSelf: () => (returnsSelf ??= readReturns()),
     params: parameters(fn),
   };
 }
@@ -83,9 +88,7 @@ export function summarizeModule(root: Node, name: string, isPackage: boolean, ea
   const names = new Map<string, Binding[]>();
   const bind = (bound: string, binding: Binding) => names.set(bound, [...(names.get(bound) ?? []), binding]);
   for (const statement of moduleStatements(root)) {
-    for (const [bound, binding] of bindingsOf(statement, name, isPackage)) {
-      // A summary that outlives its tree reads everything now.
-      if (eager && binding.kind === 'class') binding.info.attributes();
+    for (const [bound, binding] of bindingsOf(statement, name, isPackage, eager)) {
       bind(bound, binding);
     }
   }
@@ -105,15 +108,15 @@ function moduleStatements(block: Node): Node[] {
 }
 
 /** The names one statement of a module or class body binds, and how. */
-export function bindingsOf(statement: Node, moduleName: string, isPackage: boolean): [string, Binding][] {
+export function bindingsOf(statement: Node, moduleName: string, isPackage: boolean, eager = false): [string, Binding][] {
   const definition = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
   if (!definition) return [];
   if (definition.type === 'function_definition') {
-    const info = functionInfo(definition);
+    const info = functionInfo(definition, eager);
     return [[info.name, { kind: 'function', info }]];
   }
   if (definition.type === 'class_definition') {
-    const info = classInfo(definition, decoratorsOf(definition).length === 0);
+    const info = classInfo(definition, decoratorsOf(definition).length === 0, eager);
     return [[info.name, { kind: 'class', info }]];
   }
   if (definition.type === 'import_statement' || definition.type === 'import_from_statement') return importBindings(definition, moduleName, isPackage);
@@ -129,29 +132,40 @@ export function bindingsOf(statement: Node, moduleName: string, isPackage: boole
   return (left?.descendantsOfType('identifier') ?? []).flatMap((id): [string, Binding][] => (id ? [[id.text, { kind: 'unknown' }]] : []));
 }
 
-function classInfo(definition: Node, undecorated: boolean): ClassInfo {
+/** A summary that outlives its tree (`eager`) reads everything now; the document's reads what is asked for. */
+function classInfo(definition: Node, undecorated: boolean, eager: boolean): ClassInfo {
   const methods = new Map<string, FunctionInfo[]>();
   const body = definition.childForFieldName('body');
   const statements = body ? namedChildrenOf(body) : [];
   for (const statement of statements) {
     const fn = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
     if (fn?.type !== 'function_definition') continue;
-    const info = functionInfo(fn);
+    const info = functionInfo(fn, eager);
     methods.set(info.name, [...(methods.get(info.name) ?? []), info]);
   }
-  let attributes: Map<string, AttributeInfo[]> | undefined;
+  const all = eager ? attributesOf(statements) : undefined;
+  const byName = new Map<string, AttributeInfo[] | undefined>();
   const superclasses = definition.childForFieldName('superclasses');
   return {
     name: definition.childForFieldName('name')?.text ?? '',
     // A class decorator may replace the class: then nothing is known of its bases.
     bases: superclasses && undecorated ? namedChildrenOf(superclasses).filter((base) => base.type !== 'keyword_argument').map((base) => exprOf(base)) : [],
     methods,
-    attributes: () => (attributes ??= attributesOf(statements)),
+    attribute(name) {
+      if (all) return all.get(name);
+      if (!byName.has(name)) byName.set(name, attributesOf(statements, name, definition.text).get(name));
+      return byName.get(name);
+    },
   };
 }
 
-function attributesOf(statements: Node[]): Map<string, AttributeInfo[]> {
+/** Every attribute the class sets, or only `only` (methods that never spell `.only` are not walked). */
+function attributesOf(statements: Node[], only?: string, classText = ''): Map<string, AttributeInfo[]> {
   const attributes = new Map<string, AttributeInfo[]>();
+  // `.name =` / `.name: T =` somewhere in a method: only those methods are walked.
+  const assigned = only === undefined ? undefined : new RegExp(`\\.${only}\\s*(:[^=\\n]*)?[-+*/|&%@^]?=(?!=)`);
+  const setsIt = (text: string) => assigned === undefined || assigned.test(text);
+  if (only !== undefined && !classText.includes(only)) return attributes;
   const add = (name: string, info: AttributeInfo) => attributes.set(name, [...(attributes.get(name) ?? []), info]);
   for (const statement of statements) {
     const assignment = statement.type === 'expression_statement' ? statement.firstNamedChild : null;
@@ -161,7 +175,7 @@ function attributesOf(statements: Node[]): Map<string, AttributeInfo[]> {
       add(assignment.childForFieldName('left')!.text, { annotation: type ? exprOf(type, true) : undefined, value: right ? exprOf(right) : undefined });
     }
     const fn = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
-    if (fn?.type !== 'function_definition') continue;
+    if (fn?.type !== 'function_definition' || !setsIt(fn.text)) continue;
     const params = parameters(fn);
     const self = params[0]?.[0];
     const body = fn.childForFieldName('body');
@@ -171,6 +185,7 @@ function attributesOf(statements: Node[]): Map<string, AttributeInfo[]> {
       const left = found.childForFieldName('left');
       if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== self) continue;
       const name = left.childForFieldName('attribute')!.text;
+      if (only !== undefined && name !== only) continue;
       if (found.type === 'augmented_assignment') {
         add(name, {});
         continue;

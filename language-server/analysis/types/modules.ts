@@ -5,8 +5,22 @@ import { summarizeModule, type ModuleSummary } from './moduleSummary';
 import { ASYNCIO_SUBMODULES, STUB_SOURCES } from './stubs';
 import type { ModuleFinder } from './typeEvaluator';
 
-/** A module's summary by qualified name; names with leading dots are relative to the document being analysed. */
-export type ModuleHost = (name: string) => ModuleSummary | undefined;
+/** The modules a document can import: by qualified name; names with leading dots are relative to the document. */
+export interface ModuleHost {
+  summary(name: string): ModuleSummary | undefined;
+  /**
+   * Every name some `async def` defines in the modules reachable from `imported` through imports, read from their
+   * text without parsing: a method of another name cannot make a coroutine, so type inference is not even tried.
+   */
+  asyncNamesReachable(imported: readonly string[]): ReadonlySet<string>;
+}
+
+/** `async def NAME` in a source text. */
+export function asyncDefNames(text: string): string[] {
+  return [...text.matchAll(/\basync\s+def\s+([A-Za-z_]\w*)/g)].map((match) => match[1]);
+}
+
+export const STUB_COROUTINE_NAMES: ReadonlySet<string> = new Set(Object.values(STUB_SOURCES).flatMap(asyncDefNames));
 
 const stubCache = new WeakMap<PythonGrammar['language'], Map<string, ModuleSummary>>();
 
@@ -27,5 +41,5 @@ export function stubModule(grammar: PythonGrammar, name: string): ModuleSummary 
 
 export function moduleFinder(grammar: PythonGrammar, host?: ModuleHost): ModuleFinder {
   // The standard library modules that the stubs describe are never looked for on disk.
-  return (name) => (name.split('.')[0] in STUB_SOURCES ? stubModule(grammar, name) : host?.(name));
+  return (name) => (name.split('.')[0] in STUB_SOURCES ? stubModule(grammar, name) : host?.summary(name));
 }

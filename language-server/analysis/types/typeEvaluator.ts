@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingClass, enclosingFunction } from '../../syntax/nodes';
 import { exprOf, type Expr } from './expressions';
-import { localBindings, type LocalBinding } from './localBindings';
+import { localBindings, parameterBinding, type LocalBinding } from './localBindings';
 import type { Binding, ClassInfo, FunctionInfo, ModuleSummary } from './moduleSummary';
 
 export interface ClassRef {
@@ -46,7 +46,7 @@ export class TypeEvaluator {
   private readonly moduleCache = new Map<string, ModuleSummary | undefined>();
   private readonly localCache = new Map<number, Map<string, LocalBinding[]>>();
   private readonly nameCache = new Map<string, Maybe>();
-  private readonly mroCache = new Map<ClassInfo, { cls: ClassRef; subst: Substitution }[]>();
+  private readonly boundNames = new Map<number, Set<string>>();
   private depth = 0;
 
   constructor(
@@ -78,8 +78,8 @@ export class TypeEvaluator {
         const { fn } = type;
         if (!fn.transparent) return undefined;
         const context: Context = { module: type.module, subst: type.subst };
-        const returned = fn.returns ? this.annotation(fn.returns, context) : fn.returnsSelf && !fn.isAsync ? type.bound : undefined;
-        if (fn.isAsync) return { kind: 'coroutine', result: fn.returns ? returned : fn.returnsSelf ? type.bound : undefined };
+        const returned = fn.returns ? this.annotation(fn.returns, context) : fn.returnsSelf() && !fn.isAsync ? type.bound : undefined;
+        if (fn.isAsync) return { kind: 'coroutine', result: fn.returns ? returned : fn.returnsSelf() ? type.bound : undefined };
         return returned;
       }
       case 'union':
@@ -100,9 +100,7 @@ export class TypeEvaluator {
     for (const [i, fn] of functions.entries()) {
       const key = `${fn.id}:${name}`;
       if (this.nameCache.has(key)) return this.nameCache.get(key);
-      let table = this.localCache.get(fn.id);
-      if (!table) this.localCache.set(fn.id, (table = localBindings(fn)));
-      const bindings = table.get(name);
+      const bindings = this.bindingsIn(fn, name);
       if (!bindings) continue;
       if (bindings.some((binding) => binding.kind === 'outer')) return 'unbound';
       this.nameCache.set(key, undefined); // a binding that reads itself (`x = x.next()`) is unknown
@@ -112,6 +110,24 @@ export class TypeEvaluator {
       return type;
     }
     return 'unbound';
+  }
+
+  /**
+   * How `fn` binds `name`. Its body is walked only when its text could bind the name there (`name =`, `as name`,
+   * `for … name`, `import`, `def name`, `global name`…): most lookups are of parameters and module names.
+   */
+  private bindingsIn(fn: Node, name: string): LocalBinding[] | undefined {
+    let table = this.localCache.get(fn.id);
+    if (!table) {
+      let bound = this.boundNames.get(fn.id);
+      if (!bound) this.boundNames.set(fn.id, (bound = namesMaybeBound(fn.childForFieldName('body')?.text ?? '')));
+      if (!bound.has(name)) {
+        const parameter = parameterBinding(fn, name);
+        return parameter ? [parameter] : undefined;
+      }
+      this.localCache.set(fn.id, (table = localBindings(fn)));
+    }
+    return table.get(name);
   }
 
   private localBinding(binding: LocalBinding, fn: Node, context: Context): Maybe {
@@ -291,7 +307,9 @@ export class TypeEvaluator {
         return this.mapUnion(type, (option) => this.attribute(option, name));
       case 'instance':
       case 'class':
-        for (const { cls, subst } of this.mro(type.cls, type.args)) {
+        for (const entry of this.mro(type.cls, type.args)) {
+          if (!entry) return undefined;
+          const { cls, subst } = entry;
           const methods = cls.info.methods.get(name);
           if (methods) {
             if (methods.length !== 1) return undefined;
@@ -300,7 +318,7 @@ export class TypeEvaluator {
             const method: Type = { kind: 'function', fn, module: cls.module, bound, subst };
             return fn.isProperty ? (type.kind === 'instance' ? this.callResult(method) : undefined) : method;
           }
-          const attributes = cls.info.attributes().get(name);
+          const attributes = cls.info.attribute(name);
           if (attributes) {
             return this.union(
               attributes.map((attribute) => {
@@ -322,34 +340,29 @@ export class TypeEvaluator {
     }
   }
 
-  /** The class and its bases in lookup order, each with the type arguments its type parameters stand for. */
-  private mro(cls: ClassRef, args: Type[]): { cls: ClassRef; subst: Substitution }[] {
-    if (args.length === 0) {
-      let cached = this.mroCache.get(cls.info);
-      if (!cached) this.mroCache.set(cls.info, (cached = this.linearize(cls, args)));
-      return cached;
-    }
-    return this.linearize(cls, args);
-  }
-
-  private linearize(cls: ClassRef, args: Type[]): { cls: ClassRef; subst: Substitution }[] {
-    const order: { cls: ClassRef; subst: Substitution }[] = [];
+  /**
+   * The class and its bases in lookup order, each with the type arguments its type parameters stand for; read as
+   * far as a lookup needs (bases live in other modules). `undefined` marks a base that cannot be followed: a
+   * lookup that reaches it knows nothing, since that base might define the name.
+   */
+  private *mro(cls: ClassRef, args: Type[]): Generator<{ cls: ClassRef; subst: Substitution } | undefined> {
     const seen = new Set<string>();
-    const visit = (current: ClassRef, currentArgs: Type[], depth: number) => {
-      if (seen.has(current.qualified) || depth > 8) return;
+    const visit = function* (this: TypeEvaluator, current: ClassRef, currentArgs: Type[], depth: number): Generator<{ cls: ClassRef; subst: Substitution } | undefined> {
+      if (seen.has(current.qualified)) return;
+      if (depth > 8) return yield undefined;
       seen.add(current.qualified);
       const context: Context = { module: current.module };
-      const bases = current.info.bases.map((base) => ({ expr: base, type: this.annotation(base, context) }));
-      const params = this.typeParameters(bases.map((base) => base.expr), context);
+      const params = this.typeParameters(current.info.bases, context);
       const subst = new Map(params.map((param, i) => [param, currentArgs[i]] as const).filter(([, arg]) => arg !== undefined) as [string, Type][]);
-      order.push({ cls: current, subst });
-      for (const base of bases) {
-        if (base.type?.kind !== 'instance') continue;
-        visit(base.type.cls, base.type.args.map((arg) => (arg.kind === 'typevar' ? (subst.get(arg.name) ?? arg) : arg)), depth + 1);
+      yield { cls: current, subst };
+      for (const base of current.info.bases) {
+        if (isTypingBase(base, current.module)) continue;
+        const type = this.annotation(base, context);
+        if (type?.kind !== 'instance') return yield undefined;
+        yield* visit.call(this, type.cls, type.args.map((arg) => (arg.kind === 'typevar' ? (subst.get(arg.name) ?? arg) : arg)), depth + 1);
       }
     };
-    visit(cls, args, 0);
-    return order;
+    yield* visit.call(this, cls, args, 0);
   }
 
   /** `Generic[T]`'s parameters, or the type variables the bases are subscripted with, in order. */
@@ -401,6 +414,31 @@ export class TypeEvaluator {
       this.depth--;
     }
   }
+}
+
+/** Every name `text` might bind (a cheap over-approximation of localBindings: a name not in it is surely not bound). */
+function namesMaybeBound(text: string): Set<string> {
+  const names = new Set<string>();
+  const add = (list: string) => {
+    for (const name of list.match(/[A-Za-z_]\w*/g) ?? []) names.add(name);
+  };
+  // `a = …`, `a: T = …`, `a, b = …`, `(a, b) = …`
+  for (const match of text.matchAll(/^[ \t]*([\w\s,()*\[\]]+?)\s*(:[^=\n]*)?=(?!=)/gm)) add(match[1]);
+  // `as a`, `def a`, `class a`, `del a`, `global a, b`, `nonlocal a`, `for a, b in`, `import a`, `a := …`
+  for (const match of text.matchAll(/\b(?:as|def|class|del|global|nonlocal|for|import)\s+([\w\s,()*]+)/g)) add(match[1]);
+  for (const match of text.matchAll(/\b([A-Za-z_]\w*)\s*:=/g)) names.add(match[1]);
+  return names;
+}
+
+/** `object`, `Generic[T]`, `Protocol`, `ABC`, typing's and collections.abc's classes: nothing a method could come from. */
+function isTypingBase(base: Expr, module: ModuleSummary): boolean {
+  const head = base.kind === 'subscript' ? base.of : base;
+  if (head.kind !== 'name') return false;
+  if (head.name === 'object') return true;
+  const [first] = head.name.split('.');
+  const imported = module.names.get(first);
+  const target = imported?.length === 1 && imported[0].kind === 'import' ? imported[0].target : undefined;
+  return target !== undefined && /^(typing|typing_extensions|abc|collections\.abc)(\.|$)/.test(target);
 }
 
 function qualify(module: ModuleSummary, name: string): string {
