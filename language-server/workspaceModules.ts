@@ -1,10 +1,10 @@
 // Module summaries of the Python files a document imports, read from the workspace, the folders in
 // `asyncioLens.lint.extraPaths`, and the site-packages of the workspace's virtual environments.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { absoluteModule, summarizeModule, type ModuleSummary } from './analysis/types/moduleSummary';
-import { asyncDefNames, type ModuleHost } from './analysis/types/modules';
+import { asyncDefNames, type ModuleHost, type NameSet } from './analysis/types/modules';
 
 /** Imported modules bigger than this are not read: the lookup must stay cheap on every keystroke. */
 const MAX_MODULE_BYTES = 1_000_000;
@@ -20,6 +20,7 @@ const MAX_REACHABLE_MODULES = 3_000;
 interface ScannedModule {
   at: number;
   mtimeMs: number;
+  moduleName: string;
   asyncNames: string[];
   imports: string[];
   /** `from pkg import a, b`: `pkg.a` and `pkg.b` are modules too when `pkg` is a package. */
@@ -32,6 +33,7 @@ export class WorkspaceModules {
   private searchPath: { key: string; at: number; folders: string[] } | undefined;
   private readonly located = new Map<string, { at: number; path: string | undefined }>();
   private readonly scanned = new Map<string, ScannedModule>();
+  private readonly closures = new Map<string, { at: number; names: ReadonlySet<string> }>();
   private readonly packageRoots = new Map<string, { at: number; root: string }>();
 
   constructor(
@@ -55,38 +57,54 @@ export class WorkspaceModules {
   }
 
   /**
-   * Names of `async def`s in the modules reachable from `imported` (module or module.name), read from their text.
-   * Only within the packages the document imports (and its own): what a package imports from others is far less
-   * often what the document calls, and following it would read much of the standard library for every script.
+   * Names of `async def`s in the modules reachable from `imported` (module or module.name), read from their text:
+   * each imported module and what it imports from its own top-level package. What a package imports from others
+   * is far less often what the document calls, and following it would read much of the standard library.
    */
-  asyncNamesReachable(documentPath: string | undefined, imported: readonly string[]): Set<string> {
+  asyncNamesReachable(documentPath: string | undefined, imported: readonly string[]): NameSet {
+    const closures = new Set<ReadonlySet<string>>();
+    const starts = new Set(imported.flatMap((name) => [name, name.slice(0, Math.max(name.lastIndexOf('.'), 0))]).filter(Boolean));
+    for (const start of starts) {
+      const path = this.locate(documentPath, start);
+      if (path !== undefined) closures.add(this.closureOf(path));
+    }
+    // Asked a few times per document: looking in each closure beats copying them into one set.
+    return { has: (name) => [...closures].some((names) => names.has(name)) };
+  }
+
+  /** The async names of a module and of the modules of its top-level package that it reaches, shared by every document. */
+  private closureOf(start: string): ReadonlySet<string> {
+    const now = Date.now();
+    const known = this.closures.get(start);
+    if (known && now - known.at < REFRESH_MS) return known.names;
     const names = new Set<string>();
     const visited = new Set<string>();
     const topLevel = (name: string) => name.split('.')[0];
-    const packages = new Set(imported.filter((name) => !name.startsWith('.')).map(topLevel));
-    const own = documentPath && this.ownPackage(documentPath);
-    if (own) packages.add(own);
-    const allowed = (name: string) => name.startsWith('.') || packages.has(topLevel(name));
-    const queue = imported.flatMap((name) => [name, name.slice(0, Math.max(name.lastIndexOf('.'), 0))]).filter((name) => name && allowed(name));
-    for (let next = queue.shift(); next !== undefined && visited.size < MAX_REACHABLE_MODULES; next = queue.shift()) {
-      const path = this.locate(documentPath, next);
-      if (path === undefined || visited.has(path)) continue;
+    const own = topLevel(this.scan(start).moduleName);
+    const queue = [start];
+    for (let path = queue.shift(); path !== undefined && visited.size < MAX_REACHABLE_MODULES; path = queue.shift()) {
+      if (visited.has(path)) continue;
       visited.add(path);
       const module = this.scan(path);
       for (const name of module.asyncNames) names.add(name);
-      queue.push(...module.imports.filter(allowed));
+      const next = [...module.imports];
       for (const [from, imported] of module.fromImports) {
-        if (!allowed(from) || basename(this.locate(documentPath, from) ?? '') !== '__init__.py') continue;
-        for (const name of imported) queue.push(from.endsWith('.') ? from + name : `${from}.${name}`);
+        if (basename(this.locate(path, from) ?? '') === '__init__.py') for (const name of imported) next.push(`${from}.${name}`);
+      }
+      for (const name of next) {
+        if (topLevel(name) !== own) continue;
+        const found = this.locate(path, name);
+        if (found !== undefined && !visited.has(found)) queue.push(found);
       }
     }
+    this.closures.set(start, { at: now, names });
     return names;
   }
 
   /** Where a module name leads from a document, remembered for a few seconds (a keystroke must not stat every import). */
   private locate(documentPath: string | undefined, moduleName: string): string | undefined {
     // Absolute names are found the same way from every document of a package: one entry for all of them.
-    const from = moduleName.startsWith('.') ? documentPath : documentPath && this.packageRoot(dirname(documentPath));
+    const from = documentPath && (moduleName.startsWith('.') ? dirname(documentPath) : this.packageRoot(dirname(documentPath)));
     const key = `${from}\n${moduleName}`;
     const now = Date.now();
     const known = this.located.get(key);
@@ -95,12 +113,6 @@ export class WorkspaceModules {
     const path = known?.path && isModuleFile(known.path) ? known.path : this.candidateFiles(documentPath, moduleName).find(isModuleFile);
     this.located.set(key, { at: now, path });
     return path;
-  }
-
-  /** The top-level package the document belongs to, if it is inside one. */
-  private ownPackage(documentPath: string): string | undefined {
-    const root = this.packageRoot(dirname(documentPath));
-    return root === dirname(documentPath) ? undefined : relative(root, dirname(documentPath)).split(sep)[0];
   }
 
   /** The folder above the outermost package holding `dir`: where its absolute imports start. */
@@ -144,7 +156,7 @@ export class WorkspaceModules {
       imports.push(module);
       fromImports.push([module, names.split(/[\s,]+/).filter((n) => /^\w+$/.test(n) && n !== 'as')]);
     }
-    const scanned = { at: now, mtimeMs: stat?.mtimeMs ?? 0, asyncNames: asyncDefNames(text), imports: imports.filter(Boolean), fromImports };
+    const scanned = { at: now, mtimeMs: stat?.mtimeMs ?? 0, moduleName, asyncNames: asyncDefNames(text), imports: imports.filter(Boolean), fromImports };
     this.scanned.set(path, scanned);
     return scanned;
   }

@@ -3,7 +3,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { Query } from 'web-tree-sitter';
 import type { PythonGrammar } from '../syntax/pythonParser';
 import { dottedName, namedChildrenOf } from '../syntax/nodes';
-import { asyncDefNames, moduleFinder, STUB_COROUTINE_NAMES, type ModuleHost } from './types/modules';
+import { asyncDefNames, moduleFinder, STUB_COROUTINE_NAMES, type ModuleHost, type NameSet } from './types/modules';
 import { summarizeModule } from './types/moduleSummary';
 import { TypeEvaluator } from './types/typeEvaluator';
 
@@ -71,7 +71,7 @@ export interface SourceFile {
   /** Type inference over this file and the modules it imports, made on first use. */
   readonly types: TypeEvaluator;
   /** Names an `async def` defines here, in asyncio's stubs or in the modules reachable through imports (on first use). */
-  readonly coroutineNames: ReadonlySet<string>;
+  readonly coroutineNames: NameSet;
 }
 
 export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string, modules?: ModuleHost): SourceFile {
@@ -140,7 +140,7 @@ export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string
   });
 
   let types: TypeEvaluator | undefined;
-  let coroutineNames: ReadonlySet<string> | undefined;
+  let coroutineNames: NameSet | undefined;
   return {
     text,
     tree,
@@ -159,7 +159,12 @@ export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string
       return (types ??= new TypeEvaluator(summarizeModule(tree.rootNode, '', false), moduleFinder(grammar, modules)));
     },
     get coroutineNames() {
-      return (coroutineNames ??= new Set([...asyncDefNames(text), ...STUB_COROUTINE_NAMES, ...(modules?.asyncNamesReachable([...imports.values()]) ?? [])]));
+      if (!coroutineNames) {
+        const here = new Set(asyncDefNames(text));
+        const reachable = modules?.asyncNamesReachable([...imports.values()]);
+        coroutineNames = { has: (name) => here.has(name) || STUB_COROUTINE_NAMES.has(name) || (reachable?.has(name) ?? false) };
+      }
+      return coroutineNames;
     },
   };
 }

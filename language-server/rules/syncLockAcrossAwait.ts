@@ -7,15 +7,20 @@ import { isAsyncStatement, isInCoroutine, maySuspend, withItems } from '../synta
 import type { Rule } from './rule';
 import type { Node } from 'web-tree-sitter';
 
+const LOCK_NAME = /lock|mutex|sem|cond|guard/i;
+
 export const syncLockAcrossAwaitRule: Rule = {
   codes: ['ALENS015'],
   check(file) {
     const findings: Finding[] = [];
+    const importsLocks = [...file.imports.values()].some((name) => /^(threading|multiprocessing)(\.|$)/.test(name));
     for (const statement of file.withStatements) {
       if (isAsyncStatement(statement) || !isInCoroutine(statement)) continue;
       const body = statement.childForFieldName('body');
       if (!body || !maySuspend(body)) continue;
       for (const { value } of withItems(statement)) {
+        // Type inference is asked only where a lock is likely: the file imports threading, or the name says so.
+        if (!importsLocks && !LOCK_NAME.test(value.text)) continue;
         const lock = threadLockOf(file, value);
         if (!lock) continue;
         findings.push(

@@ -12,7 +12,11 @@ export interface ModuleHost {
    * Every name some `async def` defines in the modules reachable from `imported` through imports, read from their
    * text without parsing: a method of another name cannot make a coroutine, so type inference is not even tried.
    */
-  asyncNamesReachable(imported: readonly string[]): ReadonlySet<string>;
+  asyncNamesReachable(imported: readonly string[]): NameSet;
+}
+
+export interface NameSet {
+  has(name: string): boolean;
 }
 
 /** `async def NAME` in a source text. */
