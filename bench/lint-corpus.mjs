@@ -1,7 +1,7 @@
 // The lint corpus run: asyncio code nobody here wrote, through the built language server, Ruff's wasm build
 // (flake8-async ASYNC + RUF006) and pyright, side by side: findings per rule, overlap, time, and the verdicts
 // judged by hand (bench/lint-corpus-verdicts.tsv) turned into a wrong-findings rate per rule.
-//   node bench/lint-corpus.mjs [--corpus DIR] [--runs N] [--list] [--unjudged] [--missed] [--slowest] [--no-ruff] [--no-pyright]
+//   node bench/lint-corpus.mjs [--corpus DIR] [--runs N] [--warm] [--list] [--unjudged] [--missed] [--slowest] [--no-ruff] [--no-pyright]
 // Without --corpus the Debian packages below are downloaded (apt-get download) and unpacked (dpkg-deb -x) into a
 // new temporary folder, and Ruff's wasm build is installed there with npm; nothing lands in the repository. Pass
 // that folder back with --corpus to skip the download. --list prints every finding; --unjudged only those
@@ -83,27 +83,55 @@ let ours = [];
 let serverMs = Infinity;
 let oursWallMs = Infinity;
 let perFile = [];
+let serverCpu;
+let analysisCpuMs;
+let warmCpuMs;
 for (let run = 0; run < runs; run++) {
-  const found = [];
-  const timings = [];
   const server = await startServer({ debounceMs: 0, reportTiming: true, lint: { extraPaths: [sitePackages] } });
-  let ms = 0;
-  const wallStart = performance.now();
-  for (const file of files) {
-    const uri = pathToFileURL(file.path).href;
-    const { diagnostics } = await server.open(uri, file.text);
-    const timing = await server.timingFor(1);
-    server.timings.length = 0;
-    ms += timing.parseMs + timing.indexMs + timing.rulesMs;
-    timings.push({ name: file.name, ms: timing.parseMs + timing.indexMs + timing.rulesMs, rulesMs: timing.rulesMs });
-    await server.close(uri);
-    for (const d of diagnostics) found.push({ file: file.name, line: d.range.start.line + 1, code: d.code, message: d.message });
-  }
-  const wall = performance.now() - wallStart;
+  const pass = async () => {
+    const found = [];
+    const timings = [];
+    let ms = 0;
+    let cpuMs = 0;
+    const wallStart = performance.now();
+    for (const file of files) {
+      const uri = pathToFileURL(file.path).href;
+      const { diagnostics } = await server.open(uri, file.text);
+      const timing = await server.timingFor(1);
+      server.timings.length = 0;
+      ms += timing.parseMs + timing.indexMs + timing.rulesMs;
+      cpuMs += timing.cpuMs ?? NaN;
+      timings.push({ name: file.name, ms: timing.parseMs + timing.indexMs + timing.rulesMs, rulesMs: timing.rulesMs });
+      await server.close(uri);
+      for (const d of diagnostics) found.push({ file: file.name, line: d.range.start.line + 1, code: d.code, message: d.message });
+    }
+    return { found, timings, ms, cpuMs, wall: performance.now() - wallStart };
+  };
+  const { found, timings, ms, cpuMs, wall } = await pass();
+  const cpu = serverCpuSeconds();
+  // --warm: the same files again in the same server, as in an editor session where the imported modules are read.
+  const warm = args.includes('--warm') ? await pass() : undefined;
   await server.stop();
-  if (runs > 1) console.log(`run ${run + 1}: ${(ms / 1000).toFixed(2)} s in the server, ${(wall / 1000).toFixed(2)} s end to end`);
+  if (runs > 1) console.log(`run ${run + 1}: ${(ms / 1000).toFixed(2)} s in the server, ${(cpuMs / 1000).toFixed(2)} CPU s of it, ${(wall / 1000).toFixed(2)} s end to end, ${cpu?.toFixed(2)} CPU s the whole server${warm ? `; warm pass ${(warm.cpuMs / 1000).toFixed(2)} CPU s` : ''}`);
   ours = found;
   if (ms < serverMs) [serverMs, oursWallMs, perFile] = [ms, wall, timings];
+  if (cpu !== undefined && !(cpu >= serverCpu)) serverCpu = cpu;
+  if (!(cpuMs >= analysisCpuMs)) analysisCpuMs = cpuMs;
+  if (warm && !(warm.cpuMs >= warmCpuMs)) warmCpuMs = warm.cpuMs;
+}
+
+/**
+ * CPU time the server process used (Linux: /proc), start-up included: unlike clock time it hardly depends on what
+ * else the shared machine runs.
+ */
+function serverCpuSeconds() {
+  try {
+    const pid = spawnSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' }).stdout.trim().split(/\s+/).filter(Boolean).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('languageServer.js'));
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 // --- Ruff (wasm), flake8-async and RUF006 only, file by file in this process.
@@ -221,5 +249,8 @@ if (args.includes('--slowest')) {
 const rate = (ms) => `${Math.round(totalLines / (ms / 1000)).toLocaleString('en')} lines/s`;
 console.log('\ntime');
 console.log(`Asyncio Lens: ${(serverMs / 1000).toFixed(2)} s in the server (parse + index + rules: ${rate(serverMs)}), ${(oursWallMs / 1000).toFixed(2)} s end to end over LSP (${rate(oursWallMs)})`);
+if (analysisCpuMs >= 0) console.log(`Asyncio Lens analyses: ${(analysisCpuMs / 1000).toFixed(2)} CPU s (parse + index + rules: ${rate(analysisCpuMs)} of CPU time)`);
+if (warmCpuMs >= 0) console.log(`Asyncio Lens analyses, warm pass (imported modules already read): ${(warmCpuMs / 1000).toFixed(2)} CPU s (${rate(warmCpuMs)} of CPU time)`);
+if (serverCpu !== undefined) console.log(`Asyncio Lens server process: ${serverCpu.toFixed(2)} CPU s in all, start-up and LSP included (${rate(serverCpu * 1000)} of CPU time)`);
 if (!args.includes('--no-ruff')) console.log(`Ruff (wasm, ASYNC + RUF006): ${(ruffMs / 1000).toFixed(2)} s (${rate(ruffMs)})`);
 if (!args.includes('--no-pyright')) console.log(`pyright (whole type check, one process): ${(pyrightMs / 1000).toFixed(2)} s (${rate(pyrightMs)})`);

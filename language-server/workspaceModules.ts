@@ -9,10 +9,14 @@ import { asyncDefNames, type ModuleHost, type NameSet } from './analysis/types/m
 /** Imported modules bigger than this are not read: the lookup must stay cheap on every keystroke. */
 const MAX_MODULE_BYTES = 1_000_000;
 const VENV_FOLDERS = ['.venv', 'venv', 'env', '.env'];
-/** How long the folders searched, where a module name was found, and a module's scanned text are trusted. */
-const REFRESH_MS = 5_000;
+/**
+ * How long the folders searched, where a module name was found, a module's scanned text and what it reaches are
+ * trusted before the files are looked at again: a new module, or new `async def`s, count within half a minute.
+ * (The summaries type inference reads are checked against the file's modification time on every analysis.)
+ */
+const REFRESH_MS = 30_000;
 /** How long "no such module" is trusted: most imports name the standard library, which is never found here. */
-const MISSING_REFRESH_MS = 30_000;
+const MISSING_REFRESH_MS = 60_000;
 /** At most this many modules are scanned for the async names reachable from one document. */
 const MAX_REACHABLE_MODULES = 3_000;
 

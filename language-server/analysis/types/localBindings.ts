@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { descendantsInSameScope, namedChildrenOf, withItems } from '../../syntax/nodes';
 import { exprOf, type Expr } from './expressions';
-import { bindingsOf, functionInfo, type Binding } from './moduleSummary';
+import { bindingsOf, parameters, type Binding } from './moduleSummary';
 
 export type LocalBinding =
   | Binding
@@ -19,15 +19,15 @@ const BINDERS = new Set([
 
 /** The parameter binding of `name`, for a function whose body never mentions it. */
 export function parameterBinding(fn: Node, name: string): LocalBinding | undefined {
-  const index = functionInfo(fn).params.findIndex(([parameter]) => parameter === name);
-  return index < 0 ? undefined : { kind: 'parameter', index, annotation: functionInfo(fn).params[index][1] };
+  const params = parameters(fn);
+  const index = params.findIndex(([parameter]) => parameter === name);
+  return index < 0 ? undefined : { kind: 'parameter', index, annotation: params[index][1] };
 }
 
 export function localBindings(fn: Node): Map<string, LocalBinding[]> {
   const bindings = new Map<string, LocalBinding[]>();
   const bind = (name: string, binding: LocalBinding) => bindings.set(name, [...(bindings.get(name) ?? []), binding]);
-  const info = functionInfo(fn);
-  info.params.forEach(([name, annotation], index) => bind(name, { kind: 'parameter', index, annotation }));
+  parameters(fn).forEach(([name, annotation], index) => bind(name, { kind: 'parameter', index, annotation }));
   const body = fn.childForFieldName('body');
   if (!body) return bindings;
   for (const node of descendantsInSameScope(body, BINDERS)) {

@@ -17,8 +17,6 @@ export interface FunctionInfo {
   returns?: Expr;
   /** `return self` is all it returns (a fluent method, or `__aenter__` without annotation); read on first use. */
   returnsSelf(): boolean;
-  /** Parameter name → annotation (undefined when not annotated), in order. */
-  params: [string, Expr | undefined][];
 }
 
 export interface AttributeInfo {
@@ -54,6 +52,8 @@ export function functionInfo(fn: Node, eager = false): FunctionInfo {
   const returns = fn.childForFieldName('return_type');
   let returnsSelf: boolean | undefined;
   const readReturns = () => {
+    // Asked of `__aenter__` / `__enter__` without a return annotation (`async with X() as x` then means X).
+    if (returns || !/^__a?enter__$/.test(fn.childForFieldName('name')?.text ?? '')) return false;
     const body = fn.childForFieldName('body');
     const returned = body ? descendantsInSameScope(body, new Set(['return_statement'])) : [];
     return returned.length > 0 && returned.every((statement) => statement.firstNamedChild?.text === 'self');
@@ -67,11 +67,11 @@ export function functionInfo(fn: Node, eager = false): FunctionInfo {
     isStatic: decorators.includes('staticmethod'),
     returns: returns ? exprOf(returns, true) : undefined,
     returnsSelf: () => (returnsSelf ??= readReturns()),
-    params: parameters(fn),
   };
 }
 
-function parameters(fn: Node): [string, Expr | undefined][] {
+/** Parameter name → annotation (undefined when not annotated), in order. */
+export function parameters(fn: Node): [string, Expr | undefined][] {
   const list = fn.childForFieldName('parameters');
   if (!list) return [];
   return namedChildrenOf(list).flatMap((parameter): [string, Expr | undefined][] => {
@@ -134,15 +134,20 @@ export function bindingsOf(statement: Node, moduleName: string, isPackage: boole
 
 /** A summary that outlives its tree (`eager`) reads everything now; the document's reads what is asked for. */
 function classInfo(definition: Node, undecorated: boolean, eager: boolean): ClassInfo {
-  const methods = new Map<string, FunctionInfo[]>();
   const body = definition.childForFieldName('body');
   const statements = body ? namedChildrenOf(body) : [];
-  for (const statement of statements) {
-    const fn = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
-    if (fn?.type !== 'function_definition') continue;
-    const info = functionInfo(fn, eager);
-    methods.set(info.name, [...(methods.get(info.name) ?? []), info]);
-  }
+  let methods: Map<string, FunctionInfo[]> | undefined;
+  const readMethods = () => {
+    const found = new Map<string, FunctionInfo[]>();
+    for (const statement of statements) {
+      const fn = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      if (fn?.type !== 'function_definition') continue;
+      const info = functionInfo(fn, eager);
+      found.set(info.name, [...(found.get(info.name) ?? []), info]);
+    }
+    return found;
+  };
+  if (eager) methods = readMethods();
   const all = eager ? attributesOf(statements) : undefined;
   const byName = new Map<string, AttributeInfo[] | undefined>();
   const superclasses = definition.childForFieldName('superclasses');
@@ -150,7 +155,10 @@ function classInfo(definition: Node, undecorated: boolean, eager: boolean): Clas
     name: definition.childForFieldName('name')?.text ?? '',
     // A class decorator may replace the class: then nothing is known of its bases.
     bases: superclasses && undecorated ? namedChildrenOf(superclasses).filter((base) => base.type !== 'keyword_argument').map((base) => exprOf(base)) : [],
-    methods,
+    // The document's classes are read when a lookup reaches them.
+    get methods() {
+      return (methods ??= readMethods());
+    },
     attribute(name) {
       if (all) return all.get(name);
       if (!byName.has(name)) byName.set(name, attributesOf(statements, name, definition.text).get(name));
