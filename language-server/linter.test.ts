@@ -33,7 +33,7 @@ describe('Linter', () => {
     const document = new ParsedDocument('file:///a.py', 'python', 1, source);
     const stale = linter.run(document);
     // The edit lands while the first run waits between rules.
-    document.applyChanges([{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: 'task = ' }], 2);
+    document.applyChanges([{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: 'await ' }], 2);
     expect(await stale).toBe(false);
     expect(await linter.run(document)).toBe(true);
     expect(published).toEqual([{ version: 2, codes: [] }]);

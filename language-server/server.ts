@@ -33,14 +33,13 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   if (options?.lint) settings = lintSettingsFrom(options.lint);
   const grammar = await loadPythonGrammar(shippedWasmPaths(__dirname));
   const roots = (params.workspaceFolders ?? []).flatMap((folder) => (folder.uri.startsWith('file:') ? [fileURLToPath(folder.uri)] : []));
-  const workspace = new WorkspaceModules(grammar.newParser(), () => roots);
+  const workspace = new WorkspaceModules(grammar.newParser(), () => roots, () => settings.extraPaths);
   linter = new Linter(grammar, {
     settings: () => settings,
     publish: (document, diagnoses) =>
       void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: diagnoses.map(toDiagnostic) }),
     log: (message) => connection.console.log(message),
-    workspaceCoroutines: (document, imports) =>
-      workspace.coroutinesImportedBy(document.uri.startsWith('file:') ? fileURLToPath(document.uri) : undefined, imports),
+    modules: (document) => workspace.hostFor(document.uri.startsWith('file:') ? fileURLToPath(document.uri) : undefined),
     timing: options?.reportTiming ? (timing) => void connection.sendNotification('asyncioLens/analysisTiming', timing) : undefined,
   }, typeof options?.debounceMs === 'number' ? options.debounceMs : undefined);
   return {

@@ -99,9 +99,25 @@ export class CoroutineIndex {
 
   /** A readable name of the coroutine function the call calls, or undefined when it is not known to be one. */
   coroutineCalled(site: CallSite): string | undefined {
+    return this.knownInFile(site) ?? this.knownThroughTypes(site);
+  }
+
+  /**
+   * Through type inference: imported functions and classes (the workspace, site-packages), asyncio's API
+   * (`writer.drain()` after `open_connection`), parameters and attributes annotated with a class.
+   */
+  private knownThroughTypes(site: CallSite): string | undefined {
+    const callee = site.callee;
+    const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.type === 'identifier' ? callee.text : undefined;
+    if (!callee || !name || !this.file.coroutineNames.has(name)) return undefined;
+    const types = this.file.types;
+    return types.callResult(types.typeOf(callee))?.kind === 'coroutine' ? (site.calleeName ?? callee.text) : undefined;
+  }
+
+  private knownInFile(site: CallSite): string | undefined {
     const { calleeName, qualified } = site;
     if (!calleeName) return undefined;
-    if (qualified && (ASYNCIO_COROUTINE_FUNCTIONS.has(qualified) || this.file.workspaceCoroutines.has(qualified))) return calleeName;
+    if (qualified && ASYNCIO_COROUTINE_FUNCTIONS.has(qualified)) return calleeName;
     const dot = calleeName.lastIndexOf('.');
     const name = calleeName.slice(dot + 1);
     if (dot < 0) return this.asyncDefNames.has(name) && this.isLocalCoroutineFunction(site, name) ? calleeName : undefined;

@@ -8,9 +8,11 @@ export interface LintSettings {
   /** Per-rule override: a severity, or "off". Keys are ALENS codes or rule names. */
   rules: Partial<Record<RuleCode, RuleSetting>>;
   codeLens: boolean;
+  /** Folders searched for imported modules besides the workspace and its virtual environments (site-packages…). */
+  extraPaths: string[];
 }
 
-export const DEFAULT_LINT_SETTINGS: LintSettings = { enabled: true, rules: {}, codeLens: true };
+export const DEFAULT_LINT_SETTINGS: LintSettings = { enabled: true, rules: {}, codeLens: true, extraPaths: [] };
 
 const RULE_SETTINGS = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -28,6 +30,7 @@ export function lintSettingsFrom(section: unknown): LintSettings {
     enabled: typeof raw.enabled === 'boolean' ? raw.enabled : DEFAULT_LINT_SETTINGS.enabled,
     rules,
     codeLens: typeof raw.codeLens === 'boolean' ? raw.codeLens : DEFAULT_LINT_SETTINGS.codeLens,
+    extraPaths: Array.isArray(raw.extraPaths) ? raw.extraPaths.filter((path): path is string => typeof path === 'string' && path.length > 0) : [],
   };
 }
 

@@ -3,6 +3,9 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { Query } from 'web-tree-sitter';
 import type { PythonGrammar } from '../syntax/pythonParser';
 import { dottedName, namedChildrenOf } from '../syntax/nodes';
+import { asyncDefNames, moduleFinder, STUB_COROUTINE_NAMES, type ModuleHost, type NameSet } from './types/modules';
+import { summarizeModule } from './types/moduleSummary';
+import { TypeEvaluator } from './types/typeEvaluator';
 
 const DOTTED = /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*$/;
 
@@ -65,14 +68,13 @@ export interface SourceFile {
   qualifiedName(expression: Node | null): string | undefined;
   /** True when the file imports asyncio or anything from it. */
   readonly usesAsyncio: boolean;
-  /** Qualified names of coroutine functions defined in other files of the workspace that this file imports. */
-  readonly workspaceCoroutines: ReadonlySet<string>;
+  /** Type inference over this file and the modules it imports, made on first use. */
+  readonly types: TypeEvaluator;
+  /** Names an `async def` defines here, in asyncio's stubs or in the modules reachable through imports (on first use). */
+  readonly coroutineNames: NameSet;
 }
 
-/** Finds which imported names are `async def`s in workspace files (the server reads them; tests pass a stub). */
-export type WorkspaceCoroutineLookup = (imports: ReadonlyMap<string, string>) => ReadonlySet<string>;
-
-export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string, workspace?: WorkspaceCoroutineLookup): SourceFile {
+export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string, modules?: ModuleHost): SourceFile {
   let query = queries.get(grammar.language);
   if (!query) {
     query = new Query(grammar.language, INDEX_QUERY);
@@ -137,6 +139,8 @@ export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string
     };
   });
 
+  let types: TypeEvaluator | undefined;
+  let coroutineNames: NameSet | undefined;
   return {
     text,
     tree,
@@ -151,7 +155,17 @@ export function indexSourceFile(grammar: PythonGrammar, tree: Tree, text: string
     imports,
     qualifiedName,
     usesAsyncio: [...imports.values()].some((name) => name === 'asyncio' || name.startsWith('asyncio.')),
-    workspaceCoroutines: workspace?.(imports) ?? new Set(),
+    get types() {
+      return (types ??= new TypeEvaluator(summarizeModule(tree.rootNode, '', false), moduleFinder(grammar, modules)));
+    },
+    get coroutineNames() {
+      if (!coroutineNames) {
+        const here = new Set(asyncDefNames(text));
+        const reachable = modules?.asyncNamesReachable([...imports.values()]);
+        coroutineNames = { has: (name) => here.has(name) || STUB_COROUTINE_NAMES.has(name) || (reachable?.has(name) ?? false) };
+      }
+      return coroutineNames;
+    },
   };
 }
 

@@ -25,6 +25,7 @@ export const RULES = {
   ALENS012: { name: 'nested-event-loop', aliases: [], severity: 'error' },
   ALENS013: { name: 'wait-bare-coroutines', aliases: [], severity: 'error' },
   ALENS014: { name: 'taskgroup-after-exit', aliases: [], severity: 'error' },
+  ALENS015: { name: 'thread-lock-across-await', aliases: [], severity: 'warning' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleCode = keyof typeof RULES;

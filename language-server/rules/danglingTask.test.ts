@@ -40,8 +40,87 @@ describe('ALENS001 dangling task', () => {
           create_task(work())
           async with asyncio.TaskGroup() as group:
               group.create_task(work())
+          return task
     `;
     expect(await flagged(danglingTaskRule, source)).toEqual([]);
+  });
+
+  it('flags a dropped gather() and offers to await it in a coroutine', async () => {
+    const source = py`
+      import asyncio
+
+      async def main():
+          asyncio.gather(fetch(1), fetch(2))
+          results = await asyncio.gather(fetch(3), fetch(4))
+          return results
+    `;
+    expect(await flagged(danglingTaskRule, source)).toEqual(['ALENS001 asyncio.gather(fetch(1), fetch(2))']);
+    expect(await fixed(danglingTaskRule, source)).toContain('    await asyncio.gather(fetch(1), fetch(2))\n');
+  });
+
+  it('flags tasks kept only in a local that is never read, and keeps them in the set', async () => {
+    const source = py`
+      import asyncio
+
+      async def startup(self, loop):
+          lifespan = loop.create_task(self.main())  # hold it
+          watcher = asyncio.ensure_future(self.watch())
+          for item in self.items:
+              if watcher.done():
+                  break
+              reader = asyncio.create_task(self.read(item))
+          _ignored = asyncio.create_task(self.noise())
+          await self.ready.wait()
+    `;
+    expect(await flagged(danglingTaskRule, source)).toEqual(['ALENS001 loop.create_task(self.main())', 'ALENS001 asyncio.create_task(self.read(item))']);
+    const [first] = await check(danglingTaskRule, source);
+    expect(first.message).toContain('kept only in lifespan, which is never read');
+    expect(applyFix(source, first.fixes[0])).toContain(
+      'import asyncio\nbackground_tasks = set()  # strong references keep running tasks alive\n\nasync def startup(self, loop):\n    lifespan = loop.create_task(self.main())\n    background_tasks.add(lifespan)\n    lifespan.add_done_callback(background_tasks.discard)  # hold it\n',
+    );
+  });
+
+  it('flags tasks made in a comprehension nobody keeps, and in a lambda whose result call_soon drops', async () => {
+    const source = py`
+      import asyncio
+
+      def schedule(loop, urls):
+          [asyncio.ensure_future(fetch(url)) for url in urls]
+          pending = {loop.create_task(fetch(url)) for url in urls}
+          loop.call_soon(lambda: asyncio.ensure_future(fetch(urls[0])))
+          loop.add_signal_handler(2, lambda: asyncio.create_task(shutdown()))
+          kept = [asyncio.create_task(fetch(url)) for url in urls]
+          loop.call_soon(lambda: kept.append(asyncio.create_task(fetch(urls[1]))))
+          return kept
+    `;
+    expect(await flagged(danglingTaskRule, source)).toEqual([
+      'ALENS001 asyncio.ensure_future(fetch(url))',
+      'ALENS001 loop.create_task(fetch(url))',
+      'ALENS001 asyncio.ensure_future(fetch(urls[0]))',
+      'ALENS001 asyncio.create_task(shutdown())',
+    ]);
+  });
+
+  it('does not flag a call expected to raise, inside assertRaises or pytest.raises', async () => {
+    const source = py`
+      import asyncio
+      import pytest
+
+      class T(unittest.TestCase):
+          def test_closed_loop(self):
+              with self.assertRaises(RuntimeError):
+                  asyncio.ensure_future(work(), loop=closed)
+              with self.assertRaisesRegex(TypeError, 'awaitable'):
+                  asyncio.ensure_future(42)
+
+      def test_plain():
+          with pytest.raises(RuntimeError, match="no running event loop"):
+              asyncio.create_task(work())
+          with pytest.raises(RuntimeError):
+              pass
+          asyncio.ensure_future(work())
+    `;
+    expect(await flagged(danglingTaskRule, source)).toEqual(['ALENS001 asyncio.ensure_future(work())']);
   });
 
   it('fixes by keeping the task in a module-level set that the task leaves when done', async () => {

@@ -5,6 +5,7 @@ import { danglingTaskRule } from './danglingTask';
 import { getEventLoopRule, nestedEventLoopRule } from './loopMisuse';
 import type { Rule } from './rule';
 import { swallowedCancellationRule } from './swallowedCancellation';
+import { syncLockAcrossAwaitRule } from './syncLockAcrossAwait';
 import { taskGroupAfterExitRule } from './taskGroupAfterExit';
 import { timeoutWithoutAwaitRule } from './timeoutWithoutAwait';
 import { unawaitedCoroutineRule } from './unawaitedCoroutine';
@@ -21,4 +22,5 @@ export const ALL_RULES: readonly Rule[] = [
   nestedEventLoopRule,
   waitBareCoroutinesRule,
   taskGroupAfterExitRule,
+  syncLockAcrossAwaitRule,
 ];

@@ -1,26 +1,32 @@
-// ALENS008: an except clause in a coroutine that catches CancelledError and neither re-raises nor leaves.
+// ALENS008: an except clause in a coroutine that catches CancelledError and neither re-raises nor leaves, or a
+// `with contextlib.suppress(CancelledError)` around an await.
 import type { Node } from 'web-tree-sitter';
+import { followsCancelScopes } from '../analysis/cancellationStyle';
 import { finding, insertAt, type Finding, type Fix } from '../analysis/finding';
-import type { SourceFile } from '../analysis/sourceFile';
+import { headerOf, spellingsOf, type SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
-import { descendantsInSameScope, enclosingFunction, indentationOf, isInCoroutine, namedChildrenOf } from '../syntax/nodes';
+import { indentationOf, isAsyncStatement, isInCoroutine, maySuspend, namedChildrenOf, withItems } from '../syntax/nodes';
+import { endsCoroutine, leavesHandler, onlyWaitsForHeldTasks } from './cancellationExemptions';
 import type { Rule } from './rule';
 
 const CANCELLED_ERRORS = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'builtins.BaseException']);
-/** Statements that end the handler on purpose: re-raise, return, or leave the loop (and so the worker). */
-const DELIBERATE_EXITS = new Set(['raise_statement', 'return_statement', 'break_statement']);
 
 export const swallowedCancellationRule: Rule = {
   codes: ['ALENS008'],
   check(file) {
     const findings: Finding[] = [];
+    if (file.exceptClauses.length + file.withStatements.length === 0 || followsCancelScopes(file)) return findings;
+    findings.push(...suppressBlocks(file));
     for (const clause of file.exceptClauses) {
       if (!isInCoroutine(clause)) continue;
       const caught = caughtCancellation(file, clause);
       if (!caught) continue;
       const body = clause.namedChildren.find((child) => child?.type === 'block');
-      if (!body || descendantsInSameScope(body, DELIBERATE_EXITS).length > 0) continue;
-      if (forwardsException(clause, body) || awaitsTaskItCancelled(clause) || withdrawsCancellation(body)) continue;
+      if (!body || leavesHandler(file, body)) continue;
+      const tryStatement = clause.parent;
+      if (forwardsException(clause, body) || withdrawsCancellation(body)) continue;
+      const tryBody = tryStatement?.childForFieldName('body');
+      if (tryStatement && tryBody && (onlyWaitsForHeldTasks(file, tryBody) || endsCoroutine(tryStatement, [body, finallyOf(tryStatement)]))) continue;
       const head = clause.child(0)!;
       findings.push({
         ...finding(
@@ -36,6 +42,34 @@ export const swallowedCancellationRule: Rule = {
     return findings;
   },
 };
+
+const SUPPRESS = new Set(['contextlib.suppress']);
+
+/** `with contextlib.suppress(asyncio.CancelledError):` (or BaseException) around an await, in a coroutine. */
+function suppressBlocks(file: SourceFile): Finding[] {
+  const findings: Finding[] = [];
+  const spellings = spellingsOf(file, SUPPRESS);
+  for (const statement of file.withStatements) {
+    const header = headerOf(file, statement);
+    if (!spellings.some((word) => header.includes(word)) || isAsyncStatement(statement) || !isInCoroutine(statement)) continue;
+    for (const { value } of withItems(statement)) {
+      if (value.type !== 'call' || !SUPPRESS.has(file.qualifiedName(value.childForFieldName('function')) ?? '')) continue;
+      const suppressed = namedChildrenOf(value.childForFieldName('arguments') ?? value).find((arg) => CANCELLED_ERRORS.has(file.qualifiedName(arg) ?? ''));
+      const body = statement.childForFieldName('body');
+      if (!suppressed || !body || !maySuspend(body)) continue;
+      if (onlyWaitsForHeldTasks(file, body) || endsCoroutine(statement, [])) continue;
+      findings.push(
+        finding('ALENS008', value, t('suppress({0}) around an await swallows cancellation: task.cancel(), TaskGroup and timeouts stop working for this task. Let it propagate.', suppressed.text)),
+      );
+    }
+  }
+  return findings;
+}
+
+/** The `finally:` clause of a try statement, if any. */
+function finallyOf(tryStatement: Node): Node | undefined {
+  return tryStatement.namedChildren.find((child) => child?.type === 'finally_clause') ?? undefined;
+}
 
 /** How the clause names what it catches when that includes cancellation (`bare except`, a CancelledError, BaseException). */
 function caughtCancellation(file: SourceFile, clause: Node): string | undefined {
@@ -53,22 +87,6 @@ function forwardsException(clause: Node, body: Node): boolean {
   const value = clause.childForFieldName('value');
   const alias = value?.type === 'as_pattern' ? value.childForFieldName('alias')?.text : undefined;
   return alias !== undefined && body.descendantsOfType('identifier').some((node) => node?.text === alias);
-}
-
-/**
- * The usual way to wait for a task one has just cancelled: `task.cancel()` then
- * `try: await task` / `except CancelledError: pass`. That CancelledError is the task's, not ours.
- * Any `.cancel()` earlier in the function counts: loops over tasks make the receivers hard to match.
- */
-function awaitsTaskItCancelled(clause: Node): boolean {
-  const tryStatement = clause.parent;
-  const tryBody = tryStatement?.childForFieldName('body');
-  const fn = enclosingFunction(clause);
-  if (!tryStatement || !tryBody || !fn || tryBody.descendantsOfType('await').length === 0) return false;
-  return fn.descendantsOfType('call', fn.startPosition, tryStatement.startPosition).some((call) => {
-    const callee = call?.childForFieldName('function');
-    return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'cancel';
-  });
 }
 
 /** Calling `.uncancel()` in the handler means carrying on is the point (Python 3.11+). */

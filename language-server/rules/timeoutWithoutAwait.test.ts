@@ -46,6 +46,20 @@ describe('ALENS010 timeout without await', () => {
     expect(await flagged(timeoutWithoutAwaitRule, source)).toEqual([]);
   });
 
+  it('does not flag a timeout with no deadline: timeout(None), timeout_at(when=None)', async () => {
+    const source = py`
+      import asyncio
+      async def f(cache):
+          async with asyncio.timeout(None) as cm:
+              cache.clear()
+          async with asyncio.timeout_at(when=None):
+              cache.clear()
+          async with asyncio.timeout(delay=None):
+              cache.clear()
+    `;
+    expect(await flagged(timeoutWithoutAwaitRule, source)).toEqual([]);
+  });
+
   it('flags wait_for() of a coroutine of this file that never awaits', async () => {
     const source = py`
       import asyncio

@@ -29,6 +29,9 @@ function timeoutBlocks(file: SourceFile): Finding[] {
     );
     // Another async context manager in the same statement is itself a suspension point.
     if (!timeout || items.length > 1) continue;
+    // `timeout(None)` has no deadline: nothing to fire.
+    const [delay] = callArguments(timeout.value, [file.qualifiedName(timeout.value.childForFieldName('function')) === 'asyncio.timeout_at' ? 'when' : 'delay']);
+    if (delay?.type === 'none') continue;
     const body = statement.childForFieldName('body');
     if (!body || maySuspend(body)) continue;
     findings.push(
@@ -67,11 +70,11 @@ function waitForCalls(file: SourceFile): Finding[] {
 }
 
 /** The awaitable and the timeout of a wait_for() call, given by position or keyword. */
-function callArguments(call: Node): [Node | undefined, Node | undefined] {
+function callArguments(call: Node, names = ['fut', 'timeout']): [Node | undefined, Node | undefined] {
   const args = namedChildrenOf(call.childForFieldName('arguments') ?? call);
   const positional = args.filter((arg) => arg.type !== 'keyword_argument');
   const keyword = (name: string) => args.find((arg) => arg.type === 'keyword_argument' && arg.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
-  return [positional[0] ?? keyword('fut'), positional[1] ?? keyword('timeout')];
+  return [positional[0] ?? keyword(names[0]), positional[1] ?? keyword(names[1])];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { CoroutineIndex } from '../analysis/coroutines';
 import { finding, replaceNode, type Finding, type Fix } from '../analysis/finding';
 import { addAwait, asyncioModule } from '../analysis/fixes';
+import { unreadAssignmentTarget } from '../analysis/unreadLocal';
 import type { SourceFile } from '../analysis/sourceFile';
 import { t } from '../messages';
 import { enclosingFunction, isAsyncFunction, isBareExpressionStatement } from '../syntax/nodes';
@@ -14,11 +15,13 @@ export const unawaitedCoroutineRule: Rule = {
     const coroutines = new CoroutineIndex(file);
     const findings: Finding[] = [];
     for (const site of file.calls) {
-      const callee = coroutines.coroutineCalled(site);
-      if (!callee) continue;
       const call = site.node;
       const bare = isBareExpressionStatement(call);
-      const unusedVariable = bare ? undefined : unusedAssignmentTarget(call);
+      if (!bare && !mayBeUnreadLocal(call)) continue;
+      // Asked only of dropped or stored values: type inference is the costly part, then whether the store is read.
+      const callee = coroutines.coroutineCalled(site);
+      if (!callee) continue;
+      const unusedVariable = bare ? undefined : unreadAssignmentTarget(call);
       if (!bare && !unusedVariable) continue;
       const message = unusedVariable
         ? t('The coroutine stored in {0} is never awaited, so {1}() never runs.', unusedVariable, callee)
@@ -29,31 +32,10 @@ export const unawaitedCoroutineRule: Rule = {
   },
 };
 
-/** For `x = call()` inside a function where `x` is never read afterwards: the name `x`. */
-function unusedAssignmentTarget(call: Node): string | undefined {
+/** The cheap half of unreadAssignmentTarget: `name = call()` inside a function. */
+function mayBeUnreadLocal(call: Node): boolean {
   const assignment = call.parent;
-  if (assignment?.type !== 'assignment' || !assignment.childForFieldName('right')?.equals(call)) return undefined;
-  if (assignment.parent?.type !== 'expression_statement') return undefined;
-  const target = assignment.childForFieldName('left');
-  if (target?.type !== 'identifier' || target.text.startsWith('_')) return undefined;
-  const fn = enclosingFunction(call);
-  if (fn?.type !== 'function_definition') return undefined;
-  // Nested defs may read it too (closures), so look at every identifier of the function, nested ones included.
-  const readLater = fn.descendantsOfType('identifier', assignment.endPosition).some((node) => node?.text === target.text);
-  // In a loop, a read above the assignment runs after it on the next turn.
-  const readNextTurn = isInsideLoop(assignment, fn) && usedAnywhere(fn, target);
-  return readLater || readNextTurn ? undefined : target.text;
-}
-
-function isInsideLoop(node: Node, fn: Node): boolean {
-  for (let current = node.parent; current && !current.equals(fn); current = current.parent) {
-    if (current.type === 'for_statement' || current.type === 'while_statement') return true;
-  }
-  return false;
-}
-
-function usedAnywhere(fn: Node, target: Node): boolean {
-  return fn.descendantsOfType('identifier').some((node) => node !== null && node.text === target.text && !node.equals(target));
+  return assignment?.type === 'assignment' && assignment.childForFieldName('left')?.type === 'identifier' && enclosingFunction(call) !== null;
 }
 
 function fixesFor(file: SourceFile, call: Node): Fix[] {

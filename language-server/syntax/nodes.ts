@@ -77,7 +77,8 @@ export function descendantsInSameScope(root: Node, kinds: ReadonlySet<string>): 
   for (;;) {
     if (descending) {
       const type = cursor.nodeType;
-      if (kinds.has(type)) found.push(cursor.currentNode);
+      // Keywords share some kinds' names (the `await` token inside an `await` node): named nodes only.
+      if (kinds.has(type) && cursor.nodeIsNamed) found.push(cursor.currentNode);
       const opensScope = cursor.currentDepth > 0 && (FUNCTION_KINDS.has(type) || type === 'class_definition');
       if (!opensScope && cursor.gotoFirstChild()) continue;
     }

@@ -2,6 +2,8 @@
 import type { Point } from 'web-tree-sitter';
 import type { Finding, Fix } from '../analysis/finding';
 import { indexSourceFile, type SourceFile } from '../analysis/sourceFile';
+import { asyncDefNames } from '../analysis/types/modules';
+import { summarizeModule, type ModuleSummary } from '../analysis/types/moduleSummary';
 import type { Rule } from '../rules/rule';
 import { grammarFromNodeModules } from './grammar';
 
@@ -13,19 +15,33 @@ export function py(strings: TemplateStringsArray, ...values: unknown[]): string 
   return lines.map((line) => line.slice(indent)).join('\n');
 }
 
-export async function parse(text: string): Promise<SourceFile> {
+/**
+ * Parses a snippet as the document being analysed; `modules` stand for the files it can import (module name →
+ * source; a name ending in `/__init__` is a package, e.g. `pkg/__init__`).
+ */
+export async function parse(text: string, modules: Record<string, string> = {}): Promise<SourceFile> {
   const grammar = await grammarFromNodeModules();
   const tree = grammar.newParser().parse(text)!;
-  return indexSourceFile(grammar, tree, text);
+  const summaries = new Map<string, ModuleSummary>();
+  for (const [key, source] of Object.entries(modules)) {
+    const isPackage = key.endsWith('/__init__');
+    const name = key.replace(/\/__init__$/, '');
+    summaries.set(name, summarizeModule(grammar.newParser().parse(source)!.rootNode, name, isPackage, true));
+  }
+  const host = {
+    summary: (name: string) => summaries.get(name),
+    asyncNamesReachable: () => new Set(Object.values(modules).flatMap(asyncDefNames)),
+  };
+  return indexSourceFile(grammar, tree, text, host);
 }
 
-export async function check(rule: Rule, text: string): Promise<Finding[]> {
-  return rule.check(await parse(text));
+export async function check(rule: Rule, text: string, modules: Record<string, string> = {}): Promise<Finding[]> {
+  return rule.check(await parse(text, modules));
 }
 
 /** The flagged source text of each finding, with its code: easy to compare in tests. */
-export async function flagged(rule: Rule, text: string): Promise<string[]> {
-  return (await check(rule, text)).map((f) => `${f.code} ${f.node.text}`);
+export async function flagged(rule: Rule, text: string, modules: Record<string, string> = {}): Promise<string[]> {
+  return (await check(rule, text, modules)).map((f) => `${f.code} ${f.node.text}`);
 }
 
 export function offsetAt(text: string, point: Point): number {
