@@ -11,6 +11,8 @@ export interface Config {
   /** Rule code → severity or "off". */
   'lint.rules': Record<string, string>;
   'lint.codeLens': boolean;
+  /** More folders whose modules the lint rules read (besides the workspace and its virtual environments). */
+  'lint.extraPaths': string[];
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -20,6 +22,7 @@ export const DEFAULT_CONFIG: Config = {
   'lint.enabled': true,
   'lint.rules': {},
   'lint.codeLens': true,
+  'lint.extraPaths': [],
 };
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof Config)[];
@@ -33,6 +36,7 @@ export function configFrom(section: { get<T>(key: string, defaultValue: T): T })
     'lint.enabled': section.get('lint.enabled', DEFAULT_CONFIG['lint.enabled']),
     'lint.rules': section.get('lint.rules', DEFAULT_CONFIG['lint.rules']),
     'lint.codeLens': section.get('lint.codeLens', DEFAULT_CONFIG['lint.codeLens']),
+    'lint.extraPaths': section.get('lint.extraPaths', DEFAULT_CONFIG['lint.extraPaths']),
   };
 }
 
